@@ -1,0 +1,67 @@
+package dev.sluice.test.process;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.util.concurrent.ThreadLocalRandom;
+
+/** Loopback ports: finding free ones, and telling whether something listens. */
+public final class Ports {
+
+    public static final String LOOPBACK = "127.0.0.1";
+
+    private Ports() {
+    }
+
+    /** A port that was free a moment ago. */
+    public static int free() {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(LOOPBACK))) {
+            return socket.getLocalPort();
+        }
+        catch (IOException e) {
+            throw new IllegalStateException("No free loopback port", e);
+        }
+    }
+
+    /**
+     * The first of {@code count} consecutive free ports such that each port plus {@code offset} is
+     * free too (a Redis Cluster node needs its port plus 10000 for the cluster bus). Chosen at random
+     * below the ephemeral range, so two builds on one machine are unlikely to collide.
+     */
+    public static int freeBlock(int count, int offset) {
+        for (int attempt = 0; attempt < 200; attempt++) {
+            int first = ThreadLocalRandom.current().nextInt(20_000, 30_000 - count);
+            boolean allFree = true;
+            for (int port = first; port < first + count && allFree; port++) {
+                allFree = isFree(port) && (offset == 0 || isFree(port + offset));
+            }
+            if (allFree) {
+                return first;
+            }
+        }
+        throw new IllegalStateException("No block of " + count + " free loopback ports");
+    }
+
+    public static boolean isFree(int port) {
+        try (ServerSocket socket = new ServerSocket()) {
+            socket.setReuseAddress(false);
+            socket.bind(new InetSocketAddress(InetAddress.getByName(LOOPBACK), port), 1);
+            return true;
+        }
+        catch (IOException e) {
+            return false;
+        }
+    }
+
+    public static boolean isListening(int port) {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(LOOPBACK, port), 200);
+            return true;
+        }
+        catch (IOException e) {
+            return false;
+        }
+    }
+}

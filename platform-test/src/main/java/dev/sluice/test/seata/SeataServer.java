@@ -1,0 +1,230 @@
+package dev.sluice.test.seata;
+
+import dev.sluice.test.process.Await;
+import dev.sluice.test.process.ManagedProcess;
+import dev.sluice.test.process.Ports;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * A real Seata TC ({@code io.seata:seata-server:2.0.0}) in its own JVM, with the file store, bound to loopback.
+ * Its classpath was resolved by the build (module {@code platform-seata-server}). It can be stopped and started
+ * again on the same store, which is how tests make the TC restart mid-transaction.
+ */
+public final class SeataServer implements AutoCloseable {
+
+    private static final String CLASSPATH_RESOURCE = "META-INF/sluice/seata-server.classpath";
+    private static final String MAIN_CLASS = "io.seata.server.ServerApplication";
+
+    private final Builder config;
+    private final Path workDir;
+    private final boolean ownsWorkDir;
+    private final int port;
+    private final int consolePort;
+    private ManagedProcess process;
+
+    private SeataServer(Builder config) {
+        this.config = config;
+        try {
+            this.ownsWorkDir = config.workDir == null;
+            this.workDir = ownsWorkDir ? Files.createTempDirectory("sluice-seata") : config.workDir;
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        this.port = config.port > 0 ? config.port : Ports.free();
+        this.consolePort = config.consolePort > 0 ? config.consolePort : Ports.free();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The TC's transaction service port, the one clients connect to. */
+    public int port() {
+        return port;
+    }
+
+    /** {@code 127.0.0.1:port}: the value for a client's grouplist. */
+    public String address() {
+        return Ports.LOOPBACK + ":" + port;
+    }
+
+    /** The TC's own log (stdout and stderr of its JVM). */
+    public Path log() {
+        return workDir.resolve("seata-server.log");
+    }
+
+    public boolean isRunning() {
+        return process != null && process.isAlive();
+    }
+
+    /** Starts the TC, or starts it again on the same store after {@link #stop()} or {@link #kill()}. */
+    public SeataServer start() {
+        if (isRunning()) {
+            throw new IllegalStateException("The TC is already running on " + address());
+        }
+        Await.until("the previous TC to release port " + port, Duration.ofSeconds(30), () -> !Ports.isListening(port));
+        process = ManagedProcess.start("seata-tc-" + port, command(), workDir, log(), Map.of());
+        try {
+            Await.until("the Seata TC on " + address(), config.startTimeout, process, () -> Ports.isListening(port));
+        }
+        catch (RuntimeException e) {
+            process.kill();
+            throw e;
+        }
+        return this;
+    }
+
+    /** A graceful stop (SIGTERM): the TC flushes its store. */
+    public void stop() {
+        if (process != null) {
+            process.stop(Duration.ofSeconds(15));
+        }
+    }
+
+    /** SIGKILL: the TC crashes and keeps only what its file store had written. */
+    public void kill() {
+        if (process != null) {
+            process.kill();
+        }
+    }
+
+    private List<String> command() {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(config.javaHome, "bin", "java").toString());
+        command.addAll(config.jvmArgs);
+        command.add("-Dserver.port=" + consolePort);
+        command.add("-Dseata.store.file.dir=" + workDir.resolve("store"));
+        command.add("-Dlog.home=" + workDir.resolve("logs"));
+        command.add("-Duser.home=" + workDir);
+        command.add("@" + writeClasspathArgFile());
+        command.add(MAIN_CLASS);
+        // The TC's own parser rejects --spring.x=y arguments: Spring settings go in as -D above.
+        command.addAll(List.of("-p", Integer.toString(port), "-m", "file", "-h", Ports.LOOPBACK));
+        return command;
+    }
+
+    /** The classpath is about 230 jars, so it goes in a java @argfile rather than on the command line. */
+    private Path writeClasspathArgFile() {
+        String classpath = resolveClasspath();
+        Path argFile = workDir.resolve("classpath.args");
+        try {
+            Files.writeString(argFile, "-cp \"" + classpath + "\"\n");
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return argFile;
+    }
+
+    static String resolveClasspath() {
+        try (InputStream in = SeataServer.class.getClassLoader().getResourceAsStream(CLASSPATH_RESOURCE)) {
+            if (in == null) {
+                throw new IllegalStateException(CLASSPATH_RESOURCE + " is not on the classpath: build the "
+                        + "platform-seata-server module first (./mvnw -B install -DskipTests)");
+            }
+            String classpath = new String(in.readAllBytes(), StandardCharsets.UTF_8).trim();
+            List<String> missing = Arrays.stream(classpath.split(":")).filter(p -> !Files.exists(Path.of(p))).toList();
+            if (!missing.isEmpty()) {
+                throw new IllegalStateException(missing.size() + " Seata server jars are missing from the local Maven "
+                        + "repository (first: " + missing.get(0) + "); rebuild platform-seata-server");
+            }
+            return classpath;
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        stop();
+        if (ownsWorkDir) {
+            try (Stream<Path> paths = Files.walk(workDir)) {
+                paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+            catch (IOException e) {
+                System.err.println("sluice: could not delete " + workDir + ": " + e.getMessage());
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Seata TC " + address() + (isRunning() ? "" : " (down)");
+    }
+
+    /** Where and how the TC runs. Defaults: free ports, a temporary folder, this JVM's Java. */
+    public static final class Builder {
+
+        private int port;
+        private int consolePort;
+        private Path workDir;
+        private String javaHome = System.getProperty("java.home");
+        private List<String> jvmArgs = List.of("-Xms64m", "-Xmx384m", "-XX:+UseSerialGC");
+        private Duration startTimeout = Duration.ofSeconds(90);
+
+        private Builder() {
+        }
+
+        public Builder port(int port) {
+            this.port = port;
+            return this;
+        }
+
+        /** The TC's HTTP console port (Spring's server.port inside the TC). */
+        public Builder consolePort(int consolePort) {
+            this.consolePort = consolePort;
+            return this;
+        }
+
+        /** Keeps the store and logs here instead of a temporary folder deleted on close. */
+        public Builder workDir(Path workDir) {
+            this.workDir = workDir;
+            return this;
+        }
+
+        public Builder javaHome(String javaHome) {
+            this.javaHome = javaHome;
+            return this;
+        }
+
+        public Builder jvmArgs(List<String> jvmArgs) {
+            this.jvmArgs = List.copyOf(jvmArgs);
+            return this;
+        }
+
+        public Builder startTimeout(Duration startTimeout) {
+            this.startTimeout = startTimeout;
+            return this;
+        }
+
+        public SeataServer build() {
+            return new SeataServer(this);
+        }
+
+        public SeataServer start() {
+            SeataServer server = build();
+            try {
+                return server.start();
+            }
+            catch (RuntimeException e) {
+                server.close();
+                throw e;
+            }
+        }
+    }
+}
