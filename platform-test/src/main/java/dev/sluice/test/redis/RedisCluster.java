@@ -56,7 +56,9 @@ public final class RedisCluster implements AutoCloseable {
             int firstPort = config.firstPort > 0 ? config.firstPort : Ports.freeBlock(total, 10_000);
             for (int i = 0; i < total; i++) {
                 int port = firstPort + i;
-                nodes.add(new RedisNode(binary, port, workDir.resolve("node-" + port), config.nodeTimeout, adminClient));
+                Path logDir = config.logDir != null ? config.logDir : workDir.resolve("logs");
+                nodes.add(new RedisNode(binary, port, workDir.resolve("node-" + port), logDir.resolve("redis-" + port + ".log"),
+                        config.nodeTimeout, adminClient));
             }
             nodes.parallelStream().forEach(RedisNode::start);
             form();
@@ -220,6 +222,7 @@ public final class RedisCluster implements AutoCloseable {
         private Duration nodeTimeout = Duration.ofMillis(2000);
         private Duration startTimeout = Duration.ofSeconds(60);
         private Path workDir;
+        private Path logDir;
 
         private Builder() {
         }
@@ -254,6 +257,12 @@ public final class RedisCluster implements AutoCloseable {
         /** Keeps node folders here instead of a temporary folder that is deleted on close. */
         public Builder workDir(Path workDir) {
             this.workDir = workDir;
+            return this;
+        }
+
+        /** Writes each node's log to {@code logDir/redis-<port>.log}; by default they go under the work folder. */
+        public Builder logDir(Path logDir) {
+            this.logDir = logDir;
             return this;
         }
 

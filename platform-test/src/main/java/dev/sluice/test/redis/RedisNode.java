@@ -24,13 +24,15 @@ public final class RedisNode {
     private final int port;
     private final Path dir;
     private final Duration nodeTimeout;
+    private final Path log;
     private final RedisClient client;
     private ManagedProcess process;
 
-    RedisNode(Path binary, int port, Path dir, Duration nodeTimeout, RedisClient client) {
+    RedisNode(Path binary, int port, Path dir, Path log, Duration nodeTimeout, RedisClient client) {
         this.binary = binary;
         this.port = port;
         this.dir = dir;
+        this.log = log.toAbsolutePath();
         this.nodeTimeout = nodeTimeout;
         this.client = client;
     }
@@ -44,7 +46,7 @@ public final class RedisNode {
     }
 
     public Path log() {
-        return dir.resolve("redis.log");
+        return log;
     }
 
     public boolean isRunning() {
@@ -55,7 +57,7 @@ public final class RedisNode {
     void start() {
         writeConfig();
         process = ManagedProcess.start("redis-" + port, List.of(binary.toString(), dir.resolve("redis.conf").toString()),
-                dir, dir.resolve("stdout.log"), Map.of());
+                dir, log, Map.of());
         Await.until("redis-server on port " + port, Duration.ofSeconds(20), process,
                 () -> "PONG".equals(command(RedisCommands::ping)));
     }
@@ -88,7 +90,8 @@ public final class RedisNode {
                 "protected-mode no",
                 "daemonize no",
                 "dir " + dir.toAbsolutePath(),
-                "logfile redis.log",
+                // Empty: the server logs to stdout, which ManagedProcess appends to the log file.
+                "logfile \"\"",
                 "cluster-enabled yes",
                 "cluster-config-file nodes.conf",
                 "cluster-node-timeout " + nodeTimeout.toMillis(),

@@ -64,7 +64,7 @@ public final class SeataServer implements AutoCloseable {
 
     /** The TC's own log (stdout and stderr of its JVM). */
     public Path log() {
-        return workDir.resolve("seata-server.log");
+        return (config.logDir != null ? config.logDir : workDir).resolve("seata-tc.log").toAbsolutePath();
     }
 
     public boolean isRunning() {
@@ -107,6 +107,7 @@ public final class SeataServer implements AutoCloseable {
         command.add(Path.of(config.javaHome, "bin", "java").toString());
         command.addAll(config.jvmArgs);
         command.add("-Dserver.port=" + consolePort);
+        command.add("-Dserver.address=" + Ports.LOOPBACK); // the console; the RPC port binds all interfaces (hard-coded in 2.0.0)
         command.add("-Dseata.store.file.dir=" + workDir.resolve("store"));
         command.add("-Dlog.home=" + workDir.resolve("logs"));
         command.add("-Duser.home=" + workDir);
@@ -173,6 +174,7 @@ public final class SeataServer implements AutoCloseable {
         private int port;
         private int consolePort;
         private Path workDir;
+        private Path logDir;
         private String javaHome = System.getProperty("java.home");
         private List<String> jvmArgs = List.of("-Xms64m", "-Xmx384m", "-XX:+UseSerialGC");
         private Duration startTimeout = Duration.ofSeconds(90);
@@ -194,6 +196,12 @@ public final class SeataServer implements AutoCloseable {
         /** Keeps the store and logs here instead of a temporary folder deleted on close. */
         public Builder workDir(Path workDir) {
             this.workDir = workDir;
+            return this;
+        }
+
+        /** Writes the TC's log to {@code logDir/seata-tc.log}; by default it goes in the work folder. */
+        public Builder logDir(Path logDir) {
+            this.logDir = logDir;
             return this;
         }
 

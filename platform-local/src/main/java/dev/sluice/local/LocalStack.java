@@ -1,0 +1,143 @@
+package dev.sluice.local;
+
+import dev.sluice.test.process.Ports;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The whole platform on loopback, started in dependency order: Redis Cluster, Seata TC, inventory service, order
+ * service, gateway. If one component fails, the ones already started are stopped again. {@link #close()} stops
+ * everything in reverse order.
+ */
+public final class LocalStack implements AutoCloseable {
+
+    private final StackConfig config;
+    private final PrintStream out;
+    private final List<Component> started = new ArrayList<>();
+
+    public LocalStack(StackConfig config, PrintStream out) {
+        this.config = config;
+        this.out = out;
+    }
+
+    /** Starts every component in order; throws {@link ComponentFailedException} naming the one that failed. */
+    public void start() {
+        checkPortsAreFree();
+        prepareLogDir();
+        RedisClusterComponent redis = new RedisClusterComponent(config);
+        start(redis);
+        start(new SeataComponent(config));
+        start(new BootAppComponent("sample-inventory-service", config, config.inventoryPort(), config.inventoryPort(),
+                List.of()));
+        start(new BootAppComponent("sample-order-service", config, config.orderPort(), config.orderPort(), List.of()));
+        start(new BootAppComponent("platform-gateway", config, config.gatewayPort(), config.gatewayManagementPort(), List.of(
+                "--management.server.port=" + config.gatewayManagementPort(),
+                "--management.server.address=127.0.0.1",
+                discoveryOf("sample-inventory-service", config.inventoryPort()),
+                discoveryOf("sample-order-service", config.orderPort()))));
+    }
+
+    /** Local discovery: the gateway resolves lb://name through Spring Cloud's simple discovery client. */
+    private static String discoveryOf(String service, int port) {
+        return "--spring.cloud.discovery.client.simple.instances." + service + "[0].uri=http://127.0.0.1:" + port;
+    }
+
+    private void start(Component component) {
+        out.printf("starting %-26s", component.name());
+        out.flush();
+        long began = System.nanoTime();
+        started.add(component); // so that a half-started component is stopped too
+        try {
+            component.start();
+        }
+        catch (RuntimeException e) {
+            out.println("FAILED");
+            throw new ComponentFailedException(component.name(), component.log(), e);
+        }
+        out.printf("ready in %4.1f s%n", (System.nanoTime() - began) / 1e9);
+    }
+
+    private void checkPortsAreFree() {
+        Map<Integer, String> ports = new LinkedHashMap<>();
+        for (int i = 0; i < 6; i++) {
+            ports.put(config.redisPort() + i, "redis-cluster");
+            ports.put(config.redisPort() + i + 10_000, "redis-cluster (cluster bus)");
+        }
+        ports.put(config.seataPort(), "seata-tc");
+        ports.put(config.seataConsolePort(), "seata-tc (console)");
+        ports.put(config.inventoryPort(), "sample-inventory-service");
+        ports.put(config.orderPort(), "sample-order-service");
+        ports.put(config.gatewayPort(), "platform-gateway");
+        ports.put(config.gatewayManagementPort(), "platform-gateway (management)");
+        ports.forEach((port, owner) -> {
+            if (!Ports.isFree(port)) {
+                throw new ComponentFailedException(owner, "-", new IllegalStateException(
+                        "port " + port + " is already in use; free it or choose another (see --help)"));
+            }
+        });
+    }
+
+    private void prepareLogDir() {
+        try {
+            Files.createDirectories(config.logDir());
+            try (var old = Files.list(config.logDir())) {
+                for (var file : old.toList()) {
+                    Files.delete(file);
+                }
+            }
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException("Cannot prepare " + config.logDir(), e);
+        }
+    }
+
+    public List<Component> components() {
+        return List.copyOf(started);
+    }
+
+    /** Every process the stack started: Redis nodes, the TC and the application JVMs. */
+    public List<Long> pids() {
+        return started.stream().flatMap(c -> c.pids().stream()).toList();
+    }
+
+    @Override
+    public synchronized void close() {
+        for (int i = started.size() - 1; i >= 0; i--) {
+            try {
+                started.get(i).stop();
+            }
+            catch (RuntimeException e) {
+                out.println("could not stop " + started.get(i).name() + ": " + e.getMessage());
+            }
+        }
+        started.clear();
+    }
+
+    /** A component did not come up. */
+    public static final class ComponentFailedException extends RuntimeException {
+
+        private final String component;
+        private final String log;
+
+        ComponentFailedException(String component, String log, Throwable cause) {
+            super(component + " failed to start: " + cause.getMessage(), cause);
+            this.component = component;
+            this.log = log;
+        }
+
+        public String component() {
+            return component;
+        }
+
+        public String log() {
+            return log;
+        }
+    }
+}

@@ -1,0 +1,68 @@
+package dev.sluice.local;
+
+import java.io.PrintStream;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * {@code ./run-local.sh} ends here: starts the {@link LocalStack}, prints where everything is, and stops it all on
+ * Ctrl-C or SIGTERM.
+ */
+public final class LocalStackLauncher {
+
+    private LocalStackLauncher() {
+    }
+
+    public static void main(String[] args) throws InterruptedException {
+        PrintStream out = System.out;
+        if (args.length == 1 && ("--help".equals(args[0]) || "-h".equals(args[0]))) {
+            out.println(HELP);
+            return;
+        }
+        StackConfig config;
+        try {
+            config = StackConfig.from(args, System.getenv()).withFreePortsForZeros();
+        }
+        catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            System.exit(2);
+            return;
+        }
+        LocalStack stack = new LocalStack(config, out);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            out.println("\nstopping the local stack...");
+            stack.close();
+            out.println("stopped; logs are kept in " + config.logDir());
+            stopped.countDown();
+        }, "sluice-local-stop"));
+
+        long began = System.nanoTime();
+        try {
+            stack.start();
+        }
+        catch (LocalStack.ComponentFailedException e) {
+            System.err.println("\n" + e.getMessage());
+            System.err.println("  its log: " + e.log());
+            System.err.println("  stopping what was started.");
+            System.exit(1);
+        }
+        StatusTable.print(out, stack.components(), (System.nanoTime() - began) / 1e9, config);
+        stopped.await();
+    }
+
+    private static final String HELP = """
+            Starts the Sluice platform on loopback: Redis Cluster, Seata TC, the sample services and the gateway.
+
+            Settings (--name=value, or the environment variable SLUICE_NAME; 0 picks a free port):
+              --redis-port=7000               first of the six Redis Cluster ports (each also uses port+10000)
+              --seata-port=8091               Seata TC
+              --seata-console-port=7091       Seata TC's HTTP console
+              --inventory-port=8102           sample-inventory-service
+              --order-port=8101               sample-order-service
+              --gateway-port=8080             gateway traffic
+              --gateway-management-port=8081  gateway health (and later the Admin API)
+              --jvm-options="-Xmx384m ..."    options for every service JVM
+              --root=.                        the repository checkout
+              --run-dir=<root>/.local-stack   where the logs go
+            The JDK is the one that runs this launcher: set JAVA_HOME to choose it.""";
+}

@@ -1,0 +1,54 @@
+package dev.sluice.local;
+
+import dev.sluice.test.seata.SeataServer;
+
+import java.util.List;
+
+/** The Seata TC in its own JVM, its file store in a temporary folder deleted on stop. */
+final class SeataComponent implements Component {
+
+    private final SeataServer.Builder builder;
+    private SeataServer server;
+
+    SeataComponent(StackConfig config) {
+        this.builder = SeataServer.builder().port(config.seataPort()).consolePort(config.seataConsolePort())
+                .logDir(config.logDir()).javaHome(config.javaHome());
+    }
+
+    @Override
+    public String name() {
+        return "seata-tc";
+    }
+
+    @Override
+    public void start() {
+        server = builder.start();
+    }
+
+    @Override
+    public void stop() {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    String address() {
+        return server.address();
+    }
+
+    @Override
+    public String url() {
+        return "tcp://" + server.address();
+    }
+
+    @Override
+    public String log() {
+        return server.log().toString();
+    }
+
+    @Override
+    public List<Long> pids() {
+        return dev.sluice.test.process.ProcessReaper.live().stream().filter(p -> p.name().startsWith("seata-tc"))
+                .map(p -> p.pid()).toList();
+    }
+}

@@ -1,0 +1,87 @@
+package dev.sluice.local;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+/** The launcher run as a user runs it: its own JVM, its output captured, signals sent from outside. */
+final class LauncherProcess implements AutoCloseable {
+
+    static final Path REPO_ROOT = Path.of("..").toAbsolutePath().normalize();
+
+    private final Process process;
+    private final List<String> output = new CopyOnWriteArrayList<>();
+
+    LauncherProcess(List<String> arguments) throws Exception {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), LocalStackLauncher.class.getName(),
+                "--root=" + REPO_ROOT));
+        command.addAll(arguments);
+        process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        Thread reader = new Thread(() -> new BufferedReader(new InputStreamReader(process.getInputStream(),
+                StandardCharsets.UTF_8)).lines().forEach(output::add), "launcher-output");
+        reader.setDaemon(true);
+        reader.start();
+    }
+
+    /** Waits for a line containing {@code text}; fails with the whole output if the launcher exits first. */
+    void awaitLine(String text, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (output.stream().anyMatch(l -> l.contains(text))) {
+                return;
+            }
+            if (!process.isAlive() && output.stream().noneMatch(l -> l.contains(text))) {
+                Thread.sleep(200); // let the reader drain the last lines
+                if (output.stream().anyMatch(l -> l.contains(text))) {
+                    return;
+                }
+                throw new AssertionError("The launcher exited (" + process.exitValue() + ") before printing '" + text
+                        + "':\n" + String.join("\n", output));
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("No '" + text + "' within " + timeout + ":\n" + String.join("\n", output));
+    }
+
+    /** Every process the launcher started, directly or not (servers, JVMs, watchdogs). */
+    List<ProcessHandle> descendants() {
+        return process.descendants().toList();
+    }
+
+    void signal(String signal) throws Exception {
+        new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).start().waitFor();
+    }
+
+    int awaitExit(Duration timeout) throws InterruptedException {
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new AssertionError("The launcher did not exit within " + timeout + ":\n" + String.join("\n", output));
+        }
+        return process.exitValue();
+    }
+
+    String output() {
+        return String.join("\n", output);
+    }
+
+    @Override
+    public void close() {
+        // If a test failed midway, SIGTERM runs the launcher's own shutdown; its watchdogs cover the rest.
+        process.destroy();
+        try {
+            if (!process.waitFor(60, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            process.destroyForcibly();
+        }
+    }
+}

@@ -1,0 +1,80 @@
+package dev.sluice.local;
+
+import dev.sluice.test.process.Await;
+import dev.sluice.test.process.Ports;
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The one-command local stack, end to end: up, routed through the gateway, and nothing left after Ctrl-C. */
+class LocalStackLauncherTest {
+
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @Test
+    void startsEverythingRoutesThroughTheGatewayAndLeavesNothingAfterCtrlC() throws Exception {
+        int gatewayPort = Ports.free();
+        Path runDir = Path.of("target", "local-stack-test").toAbsolutePath();
+        try (LauncherProcess launcher = new LauncherProcess(freePortArguments(gatewayPort, runDir))) {
+            launcher.awaitLine(StatusTable.READY_LINE, Duration.ofMinutes(4));
+            assertThat(launcher.output()).contains("redis-cluster", "seata-tc", "sample-inventory-service",
+                    "sample-order-service", "platform-gateway", "platform-local/target/local-stack-test/logs/platform-gateway.log");
+
+            HttpResponse<String> orders = get(gatewayPort, "/api/orders/info");
+            HttpResponse<String> inventory = get(gatewayPort, "/api/inventory/info");
+            assertThat(orders.statusCode()).isEqualTo(200);
+            assertThat(orders.body()).contains("\"service\":\"sample-order-service\"");
+            assertThat(inventory.statusCode()).isEqualTo(200);
+            assertThat(inventory.body()).contains("\"service\":\"sample-inventory-service\"");
+            assertThat(Files.readString(runDir.resolve("logs/seata-tc.log"))).isNotEmpty();
+
+            List<ProcessHandle> started = launcher.descendants();
+            // 6 Redis nodes, the TC and 3 application JVMs, each with a watchdog.
+            assertThat(started).hasSizeGreaterThanOrEqualTo(10);
+
+            launcher.signal("INT");
+            assertThat(launcher.awaitExit(Duration.ofSeconds(90))).isNotEqualTo(-1);
+            Await.until("every process of the stack to end", Duration.ofSeconds(15),
+                    () -> started.stream().noneMatch(ProcessHandle::isAlive));
+        }
+    }
+
+    @Test
+    void aComponentThatFailsToStartIsNamedWithItsLogAndTheRestIsStopped() throws Exception {
+        Path runDir = Path.of("target", "local-stack-fail-test").toAbsolutePath();
+        // An order service whose JVM dies at once: it is given an option no JVM accepts.
+        List<String> arguments = new java.util.ArrayList<>(freePortArguments(Ports.free(), runDir));
+        arguments.add("--jvm-options=-Xmx384m -XX:+UseSerialGC -XX:SluiceNoSuchOption");
+        try (LauncherProcess launcher = new LauncherProcess(arguments)) {
+            launcher.awaitLine("failed to start", Duration.ofMinutes(3));
+            List<ProcessHandle> started = launcher.descendants();
+
+            assertThat(launcher.awaitExit(Duration.ofSeconds(90))).isEqualTo(1);
+            assertThat(launcher.output())
+                    .contains("sample-inventory-service failed to start")
+                    .contains("its log: " + runDir.resolve("logs/sample-inventory-service.log"));
+            assertThat(Files.readString(runDir.resolve("logs/sample-inventory-service.log"))).contains("SluiceNoSuchOption");
+            Await.until("the components started before it to be stopped", Duration.ofSeconds(15),
+                    () -> started.stream().noneMatch(ProcessHandle::isAlive));
+        }
+    }
+
+    private static List<String> freePortArguments(int gatewayPort, Path runDir) {
+        return List.of("--redis-port=0", "--seata-port=0", "--seata-console-port=0", "--inventory-port=0",
+                "--order-port=0", "--gateway-port=" + gatewayPort, "--gateway-management-port=0", "--run-dir=" + runDir);
+    }
+
+    private HttpResponse<String> get(int port, String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+}

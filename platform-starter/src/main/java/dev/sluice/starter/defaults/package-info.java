@@ -1,0 +1,2 @@
+/** Platform-wide defaults every service gets by adding the starter: probes on, actuator closed, problem+json errors. */
+package dev.sluice.starter.defaults;
