@@ -26,6 +26,7 @@ class LocalStackLauncherTest {
         Path runDir = Path.of("target", "local-stack-test").toAbsolutePath();
         try (LauncherProcess launcher = new LauncherProcess(freePortArguments(gatewayPort, runDir))) {
             launcher.awaitLine(StatusTable.READY_LINE, Duration.ofMinutes(4));
+            launcher.awaitLine("curl http://localhost:" + gatewayPort + "/api/inventory/info", Duration.ofSeconds(5));
             assertThat(launcher.output()).contains("redis-cluster", "seata-tc", "sample-inventory-service",
                     "sample-order-service", "platform-gateway", "platform-local/target/local-stack-test/logs/platform-gateway.log");
 
