@@ -1,27 +1,39 @@
 package dev.sluice.test.process;
 
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
 
 /**
  * Makes sure no server process outlives the JVM that started it.
  * <ul>
- * <li>On a normal exit, Ctrl-C or SIGTERM, a shutdown hook stops every process still registered.</li>
+ * <li>On a normal exit, Ctrl-C or SIGTERM, a shutdown hook stops every process still registered, then deletes
+ * the temporary folders registered with {@link #deleteWhenDone(Path)}.</li>
  * <li>A shutdown hook does not run when the JVM is SIGKILLed (a build timeout, an IDE's stop button).
- * For that case each process gets a tiny {@code sh} watchdog that polls the JVM and SIGKILLs the
- * process once the JVM is gone. The watchdog exits by itself as soon as either one is gone.</li>
+ * For that case each process and each folder gets a tiny {@code sh} watchdog that polls the JVM and, once it is
+ * gone, SIGKILLs the process or deletes the folder. A watchdog exits by itself as soon as its process has ended or
+ * its folder has been deleted.</li>
  * </ul>
  */
 public final class ProcessReaper {
 
     private static final Set<ManagedProcess> LIVE = ConcurrentHashMap.newKeySet();
+    private static final Set<Path> FOLDERS = ConcurrentHashMap.newKeySet();
 
     private static final String WATCHDOG = """
             while kill -0 "$1" 2>/dev/null && kill -0 "$2" 2>/dev/null; do sleep 1; done
             kill -0 "$1" 2>/dev/null || kill -9 "$2" 2>/dev/null
+            exit 0""";
+
+    private static final String FOLDER_WATCHDOG = """
+            while kill -0 "$1" 2>/dev/null && [ -e "$2" ]; do sleep 1; done
+            if [ -e "$2" ]; then sleep 2; rm -rf "$2"; fi
             exit 0""";
 
     static {
@@ -40,6 +52,18 @@ public final class ProcessReaper {
         LIVE.remove(process);
     }
 
+    /** Deletes {@code folder}, which this JVM created, when the JVM ends however it ends; unless already deleted. */
+    public static void deleteWhenDone(Path folder) {
+        FOLDERS.add(folder);
+        startWatchdog(FOLDER_WATCHDOG, folder.toAbsolutePath().toString());
+    }
+
+    /** Deletes {@code folder} now, and forgets it. */
+    public static void delete(Path folder) {
+        FOLDERS.remove(folder);
+        deleteRecursively(folder);
+    }
+
     /** The processes started by this JVM that have not been stopped yet. */
     public static List<ManagedProcess> live() {
         return List.copyOf(LIVE);
@@ -54,19 +78,36 @@ public final class ProcessReaper {
                 sleepQuietly(100);
             }
         }
+        List.copyOf(FOLDERS).forEach(ProcessReaper::delete);
     }
 
     private static void startWatchdog(long childPid) {
+        startWatchdog(WATCHDOG, Long.toString(childPid));
+    }
+
+    private static void startWatchdog(String script, String target) {
         long self = ProcessHandle.current().pid();
         try {
-            new ProcessBuilder("sh", "-c", WATCHDOG, "sluice-watchdog", Long.toString(self), Long.toString(childPid))
+            new ProcessBuilder("sh", "-c", script, "sluice-watchdog", Long.toString(self), target)
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                     .start();
         }
         catch (IOException e) {
             // Without sh the shutdown hook still covers every exit but SIGKILL.
-            System.err.println("sluice: no watchdog for pid " + childPid + ": " + e.getMessage());
+            System.err.println("sluice: no watchdog for " + target + ": " + e.getMessage());
+        }
+    }
+
+    private static void deleteRecursively(Path folder) {
+        if (!Files.exists(folder)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(folder)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+        catch (IOException e) {
+            System.err.println("sluice: could not delete " + folder + ": " + e.getMessage());
         }
     }
 

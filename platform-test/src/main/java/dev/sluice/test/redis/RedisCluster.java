@@ -2,6 +2,7 @@ package dev.sluice.test.redis;
 
 import dev.sluice.test.process.Await;
 import dev.sluice.test.process.Ports;
+import dev.sluice.test.process.ProcessReaper;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.cluster.SlotHash;
@@ -38,6 +39,9 @@ public final class RedisCluster implements AutoCloseable {
         try {
             this.ownsWorkDir = config.workDir == null;
             this.workDir = ownsWorkDir ? Files.createTempDirectory("sluice-redis-cluster") : config.workDir;
+            if (ownsWorkDir) {
+                ProcessReaper.deleteWhenDone(workDir);
+            }
         }
         catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -126,6 +130,11 @@ public final class RedisCluster implements AutoCloseable {
         return nodes.stream().map(RedisNode::address).collect(Collectors.joining(","));
     }
 
+    /** The folder holding every node's data; temporary unless {@link Builder#workDir} chose one. */
+    public Path workDir() {
+        return workDir;
+    }
+
     public List<RedisNode> nodes() {
         return List.copyOf(nodes);
     }
@@ -197,19 +206,7 @@ public final class RedisCluster implements AutoCloseable {
         nodes.parallelStream().forEach(RedisNode::stop);
         adminClient.shutdown(Duration.ZERO, Duration.ofSeconds(2));
         if (ownsWorkDir) {
-            deleteRecursively(workDir);
-        }
-    }
-
-    static void deleteRecursively(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
-        catch (IOException e) {
-            System.err.println("sluice: could not delete " + dir + ": " + e.getMessage());
+            ProcessReaper.delete(workDir);
         }
     }
 

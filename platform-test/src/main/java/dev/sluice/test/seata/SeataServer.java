@@ -3,6 +3,7 @@ package dev.sluice.test.seata;
 import dev.sluice.test.process.Await;
 import dev.sluice.test.process.ManagedProcess;
 import dev.sluice.test.process.Ports;
+import dev.sluice.test.process.ProcessReaper;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -13,10 +14,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /**
  * A real Seata TC ({@code io.seata:seata-server:2.0.0}) in its own JVM, with the file store, bound to loopback.
@@ -40,6 +39,9 @@ public final class SeataServer implements AutoCloseable {
         try {
             this.ownsWorkDir = config.workDir == null;
             this.workDir = ownsWorkDir ? Files.createTempDirectory("sluice-seata") : config.workDir;
+            if (ownsWorkDir) {
+                ProcessReaper.deleteWhenDone(workDir);
+            }
         }
         catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -154,12 +156,7 @@ public final class SeataServer implements AutoCloseable {
     public void close() {
         stop();
         if (ownsWorkDir) {
-            try (Stream<Path> paths = Files.walk(workDir)) {
-                paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
-            catch (IOException e) {
-                System.err.println("sluice: could not delete " + workDir + ": " + e.getMessage());
-            }
+            ProcessReaper.delete(workDir);
         }
     }
 

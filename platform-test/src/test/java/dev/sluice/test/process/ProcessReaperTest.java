@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Test;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -11,31 +12,36 @@ import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** No server may outlive the JVM that started it: not after a crash, and not after a SIGKILL. */
+/** No server, nor its temporary folder, may outlive the JVM that started it: not after a crash, not after a SIGKILL. */
 class ProcessReaperTest {
 
     @Test
     void serversDieWhenTheirJvmIsKilled() throws Exception {
         Process probe = startProbe("hold");
-        List<Long> pids = readPids(probe);
-        assertThat(pids).hasSize(3).allMatch(ProcessReaperTest::alive);
+        Probe started = read(probe);
+        assertThat(started.pids()).hasSize(3).allMatch(ProcessReaperTest::alive);
+        assertThat(started.dir()).isDirectory();
 
         probe.destroyForcibly(); // SIGKILL: no shutdown hook runs; only the watchdogs can help
         probe.waitFor();
 
-        Await.until("the watchdogs to kill " + pids, Duration.ofSeconds(15),
-                () -> pids.stream().noneMatch(ProcessReaperTest::alive));
+        Await.until("the watchdogs to kill " + started.pids(), Duration.ofSeconds(15),
+                () -> started.pids().stream().noneMatch(ProcessReaperTest::alive));
+        Await.until("the watchdog to delete " + started.dir(), Duration.ofSeconds(15),
+                () -> !Files.exists(started.dir()));
     }
 
     @Test
     void serversDieWhenTheirJvmCrashes() throws Exception {
         Process probe = startProbe("crash");
-        List<Long> pids = readPids(probe);
-        assertThat(pids).hasSize(3);
+        Probe started = read(probe);
+        assertThat(started.pids()).hasSize(3);
 
         assertThat(probe.waitFor()).isNotZero();
-        Await.until("the shutdown hook to stop " + pids, Duration.ofSeconds(15),
-                () -> pids.stream().noneMatch(ProcessReaperTest::alive));
+        Await.until("the shutdown hook to stop " + started.pids(), Duration.ofSeconds(15),
+                () -> started.pids().stream().noneMatch(ProcessReaperTest::alive));
+        Await.until("the shutdown hook to delete " + started.dir(), Duration.ofSeconds(15),
+                () -> !Files.exists(started.dir()));
     }
 
     private static Process startProbe(String mode) throws Exception {
@@ -44,17 +50,25 @@ class ProcessReaperTest {
                 .redirectErrorStream(true).start();
     }
 
-    private static List<Long> readPids(Process probe) throws Exception {
+    /** What the probe started: its servers' pids and the cluster's temporary folder. */
+    private record Probe(List<Long> pids, Path dir) {
+    }
+
+    private static Probe read(Process probe) throws Exception {
         BufferedReader out = new BufferedReader(new InputStreamReader(probe.getInputStream()));
         StringBuilder seen = new StringBuilder();
+        Path dir = null;
         for (String line = out.readLine(); line != null; line = out.readLine()) {
             seen.append(line).append('\n');
+            if (line.startsWith("DIR ")) {
+                dir = Path.of(line.substring(4).trim());
+            }
             if (line.startsWith("PIDS ")) {
                 // Keep draining the probe's output so it never blocks on a full pipe.
                 Thread drain = new Thread(() -> out.lines().forEach(l -> { }));
                 drain.setDaemon(true);
                 drain.start();
-                return Arrays.stream(line.substring(5).trim().split(" ")).map(Long::valueOf).toList();
+                return new Probe(Arrays.stream(line.substring(5).trim().split(" ")).map(Long::valueOf).toList(), dir);
             }
         }
         throw new AssertionError("The probe ended before starting its servers:\n" + seen);

@@ -16,6 +16,7 @@ public final class ReaperProbe {
         String ports = cluster.nodes().stream().map(n -> Integer.toString(n.port())).collect(Collectors.joining(" "));
         String pids = ProcessReaper.live().stream().map(p -> Long.toString(p.pid())).collect(Collectors.joining(" "));
         System.out.println("PORTS " + ports);
+        System.out.println("DIR " + cluster.workDir());
         System.out.println("PIDS " + pids);
         System.out.flush();
         if ("crash".equals(args[0])) {
