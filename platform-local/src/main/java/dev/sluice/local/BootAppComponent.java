@@ -81,6 +81,13 @@ final class BootAppComponent implements Component {
     }
 
     @Override
+    public void kill() {
+        if (process != null) {
+            process.kill();
+        }
+    }
+
+    @Override
     public void stop() {
         if (process != null) {
             process.stop(Duration.ofSeconds(20));

@@ -3,7 +3,7 @@ package dev.sluice.local;
 import java.util.List;
 
 /** One part of the local stack: started in order, stopped in reverse. */
-interface Component {
+public interface Component {
 
     String name();
 
@@ -11,6 +11,9 @@ interface Component {
     void start();
 
     void stop();
+
+    /** SIGKILL: the component crashes. {@link #start()} brings it back on the same data. */
+    void kill();
 
     /** Where to reach it, for the status table. */
     String url();

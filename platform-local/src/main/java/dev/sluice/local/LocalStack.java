@@ -33,10 +33,15 @@ public final class LocalStack implements AutoCloseable {
         prepareLogDir();
         RedisClusterComponent redis = new RedisClusterComponent(config);
         start(redis);
-        start(new SeataComponent(config));
+        SeataComponent tc = new SeataComponent(config);
+        start(tc);
         start(new BootAppComponent("sample-inventory-service", config, config.inventoryPort(), config.inventoryPort(),
-                List.of()));
-        start(new BootAppComponent("sample-order-service", config, config.orderPort(), config.orderPort(), List.of()));
+                List.of("--sluice.tcc.tc-addresses=" + tc.address(), "--sluice.data-dir=" + config.dataDir())));
+        start(new BootAppComponent("sample-order-service", config, config.orderPort(), config.orderPort(), List.of(
+                "--sluice.tcc.tc-addresses=" + tc.address(),
+                "--sluice.data-dir=" + config.dataDir(),
+                "--spring.data.redis.cluster.nodes=" + redis.nodes(),
+                discoveryOf("sample-inventory-service", config.inventoryPort()))));
         start(new BootAppComponent("platform-gateway", config, config.gatewayPort(), config.gatewayManagementPort(), List.of(
                 "--management.server.port=" + config.gatewayManagementPort(),
                 "--management.server.address=127.0.0.1",
@@ -100,6 +105,16 @@ public final class LocalStack implements AutoCloseable {
 
     public List<Component> components() {
         return List.copyOf(started);
+    }
+
+    /** The started component called {@code name}, for tests that stop, kill or restart one. */
+    public Component component(String name) {
+        return started.stream().filter(c -> c.name().equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("No component " + name));
+    }
+
+    public StackConfig config() {
+        return config;
     }
 
     /** Every process the stack started: Redis nodes, the TC and the application JVMs. */

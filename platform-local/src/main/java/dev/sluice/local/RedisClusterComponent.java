@@ -28,6 +28,11 @@ final class RedisClusterComponent implements Component {
     }
 
     @Override
+    public void kill() {
+        throw new UnsupportedOperationException("kill one node instead: see RedisCluster.killMasterAndAwaitFailover");
+    }
+
+    @Override
     public void stop() {
         if (cluster != null) {
             cluster.close();

@@ -26,6 +26,16 @@ final class SeataComponent implements Component {
     }
 
     @Override
+    public void kill() {
+        server.kill();
+    }
+
+    /** Starts the TC again on the same store, after {@link #stop()} or {@link #kill()}. */
+    void restart() {
+        server.start();
+    }
+
+    @Override
     public void stop() {
         if (server != null) {
             server.close();

@@ -81,6 +81,11 @@ public record StackConfig(Path root, Path runDir, String javaHome, List<String> 
         return port == 0 ? dev.sluice.test.process.Ports.free() : port;
     }
 
+    /** Where the services keep their H2 databases, so data survives a restart of the stack. */
+    Path dataDir() {
+        return runDir.resolve("data");
+    }
+
     Path logDir() {
         return runDir.resolve("logs");
     }

@@ -13,7 +13,8 @@ import java.util.Map;
  * <ul>
  * <li>liveness and readiness probes on, off Kubernetes too: the local launcher and orchestrators wait on them;</li>
  * <li>only {@code health} exposed over HTTP: actuator endpoints are closed unless a service opens them;</li>
- * <li>errors as RFC 9457 problem+json.</li>
+ * <li>errors as RFC 9457 problem+json;</li>
+ * <li>Redis Cluster clients that follow failovers (adaptive and periodic topology refresh) with short timeouts.</li>
  * </ul>
  */
 public class PlatformDefaultsEnvironmentPostProcessor implements EnvironmentPostProcessor, Ordered {
@@ -24,7 +25,11 @@ public class PlatformDefaultsEnvironmentPostProcessor implements EnvironmentPost
             "management.endpoint.health.probes.enabled", "true",
             "management.endpoints.web.exposure.include", "health",
             "spring.mvc.problemdetails.enabled", "true",
-            "spring.webflux.problemdetails.enabled", "true");
+            "spring.webflux.problemdetails.enabled", "true",
+            "spring.data.redis.timeout", "1s",
+            "spring.data.redis.connect-timeout", "1s",
+            "spring.data.redis.lettuce.cluster.refresh.adaptive", "true",
+            "spring.data.redis.lettuce.cluster.refresh.period", "5s");
 
     @Override
     public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {

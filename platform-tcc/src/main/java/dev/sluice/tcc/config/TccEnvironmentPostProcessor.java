@@ -1,0 +1,55 @@
+package dev.sluice.tcc.config;
+
+import org.springframework.boot.EnvironmentPostProcessor;
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.core.Ordered;
+import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.env.MapPropertySource;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Translates {@code sluice.tcc.*} into the {@code seata.*} settings the Seata client reads, as defaults added last:
+ * TCC only (no AT data-source proxy), a file registry pointing at the configured TC, and the platform's XID filter
+ * instead of Seata's own interceptor. Seata reads its settings from the environment before the context has beans,
+ * so this cannot be a regular auto-configuration.
+ */
+public class TccEnvironmentPostProcessor implements EnvironmentPostProcessor, Ordered {
+
+    public static final String PROPERTY_SOURCE_NAME = "sluiceTccToSeata";
+
+    @Override
+    public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
+        SluiceTccProperties tcc = Binder.get(environment).bindOrCreate("sluice.tcc", SluiceTccProperties.class);
+        environment.getPropertySources().addLast(new MapPropertySource(PROPERTY_SOURCE_NAME, seataSettings(tcc,
+                environment.getProperty("spring.application.name", "sluice-service"))));
+    }
+
+    static Map<String, Object> seataSettings(SluiceTccProperties tcc, String applicationName) {
+        Map<String, Object> seata = new LinkedHashMap<>();
+        seata.put("seata.enabled", Boolean.toString(tcc.enabled()));
+        seata.put("seata.application-id", applicationName);
+        seata.put("seata.tx-service-group", tcc.txServiceGroup());
+        seata.put("seata.service.vgroup-mapping." + tcc.txServiceGroup(), "default");
+        seata.put("seata.service.grouplist.default", String.join(",", tcc.tcAddresses()));
+        seata.put("seata.registry.type", "file");
+        seata.put("seata.config.type", "file");
+        seata.put("seata.enable-auto-data-source-proxy", "false");
+        seata.put("seata.client.http.interceptor-enabled", "false");
+        seata.put("seata.client.tm.default-global-transaction-timeout", Long.toString(tcc.timeout().toMillis()));
+        seata.put("seata.tcc.fence.log-table-name", tcc.fence().logTable());
+        seata.put("seata.tcc.fence.clean-period", tcc.fence().cleanPeriod().toString());
+        if (tcc.enabled()) {
+            // Readiness waits for the TC; liveness does not, so a TC outage never restarts services.
+            seata.put("management.endpoint.health.group.readiness.include", "readinessState,seataTc");
+        }
+        return seata;
+    }
+
+    @Override
+    public int getOrder() {
+        return Ordered.LOWEST_PRECEDENCE;
+    }
+}

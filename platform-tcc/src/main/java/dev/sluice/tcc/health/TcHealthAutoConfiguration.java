@@ -1,0 +1,22 @@
+package dev.sluice.tcc.health;
+
+import dev.sluice.tcc.config.SluiceTccProperties;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.context.annotation.Bean;
+
+/** The {@code seataTc} health contributor, which the readiness group includes. */
+@AutoConfiguration
+@ConditionalOnClass(HealthIndicator.class)
+@ConditionalOnBooleanProperty(name = "sluice.tcc.enabled", matchIfMissing = true)
+@EnableConfigurationProperties(SluiceTccProperties.class)
+public class TcHealthAutoConfiguration {
+
+    @Bean
+    SeataTcHealthIndicator seataTcHealthIndicator(SluiceTccProperties properties) {
+        return new SeataTcHealthIndicator(properties.tcAddresses());
+    }
+}

@@ -1,0 +1,2 @@
+/** The TC's reachability as a health contributor for readiness. */
+package dev.sluice.tcc.health;
