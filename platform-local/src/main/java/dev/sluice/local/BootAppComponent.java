@@ -23,6 +23,7 @@ final class BootAppComponent implements Component {
     private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
 
+    private final String name;
     private final String module;
     private final StackConfig config;
     private final int port;
@@ -35,6 +36,12 @@ final class BootAppComponent implements Component {
      * @param arguments Spring Boot arguments ({@code --name=value}) beyond {@code server.port}
      */
     BootAppComponent(String module, StackConfig config, int port, int healthPort, List<String> arguments) {
+        this(module, module, config, port, healthPort, arguments);
+    }
+
+    /** A further instance of {@code module}, called {@code name} (which also names its log). */
+    BootAppComponent(String name, String module, StackConfig config, int port, int healthPort, List<String> arguments) {
+        this.name = name;
         this.module = module;
         this.config = config;
         this.port = port;
@@ -44,7 +51,7 @@ final class BootAppComponent implements Component {
 
     @Override
     public String name() {
-        return module;
+        return name;
     }
 
     @Override
@@ -61,9 +68,9 @@ final class BootAppComponent implements Component {
         command.add("--server.port=" + port);
         command.add("--server.address=127.0.0.1");
         command.addAll(arguments);
-        process = ManagedProcess.start(module, command, config.runDir(), Path.of(log()), Map.of());
+        process = ManagedProcess.start(name, command, config.runDir(), Path.of(log()), Map.of());
         URI readiness = URI.create("http://127.0.0.1:" + healthPort + "/actuator/health/readiness");
-        Await.until(module + " readiness at " + readiness, START_TIMEOUT, process, () -> isReady(readiness));
+        Await.until(name + " readiness at " + readiness, START_TIMEOUT, process, () -> isReady(readiness));
     }
 
     private static boolean isReady(URI readiness) {
@@ -102,7 +109,7 @@ final class BootAppComponent implements Component {
 
     @Override
     public String log() {
-        return config.logDir().resolve(module + ".log").toString();
+        return config.logDir().resolve(name + ".log").toString();
     }
 
     @Override

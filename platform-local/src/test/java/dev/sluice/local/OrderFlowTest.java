@@ -263,6 +263,188 @@ class OrderFlowTest {
         assertSettled(sku);
     }
 
+    @Test
+    @Order(8)
+    void anInventoryKilledBetweenTryAndConfirmIsConfirmedByTheTcOnceItIsBack() throws Exception {
+        String sku = sku("crash-confirm");
+        api.stock(sku, 10);
+        Component inventory = stack.component("sample-inventory-service");
+        try (HoldingProxy proxy = new HoldingProxy(stack.config().inventoryPort());
+             SecondOrderService orders = new SecondOrderService(proxy.port(), "30s")) {
+            Future<Api.Answer> placed = orders.placeInBackground(sku, 1);
+            assertThat(proxy.awaitAnswerHeld(30)).as("the inventory's try to answer").isTrue();
+            assertItem(sku, 9, 1, 0); // tried: reserved, not yet confirmed
+
+            inventory.kill();
+            proxy.release(); // the order service learns the try succeeded and commits
+            Api.Answer answer = placed.get(60, TimeUnit.SECONDS);
+            assertThat(answer.status()).isEqualTo(201);
+            assertThat(answer.text("status")).isEqualTo("CONFIRMED");
+
+            inventory.start(); // the TC retries the inventory's confirm until it runs
+            assertSettled(sku);
+            assertItem(sku, 9, 0, 1);
+        }
+    }
+
+    @Test
+    @Order(9)
+    void anInventoryKilledBetweenTryAndCancelIsCancelledByTheTcOnceItIsBack() throws Exception {
+        String sku = sku("crash-cancel");
+        api.stock(sku, 10);
+        Component inventory = stack.component("sample-inventory-service");
+        try (HoldingProxy proxy = new HoldingProxy(stack.config().inventoryPort());
+             SecondOrderService orders = new SecondOrderService(proxy.port(), "30s")) {
+            Future<Api.Answer> placed = orders.placeInBackground(sku, 1);
+            assertThat(proxy.awaitAnswerHeld(30)).as("the inventory's try to answer").isTrue();
+
+            inventory.kill();
+            proxy.abort(); // the order service never hears back: it rolls back
+            Api.Answer answer = placed.get(60, TimeUnit.SECONDS);
+            assertThat(answer.status()).isEqualTo(409);
+            assertThat(answer.text("reason")).isEqualTo("inventory_unavailable");
+
+            inventory.start(); // the TC retries the inventory's cancel until it runs
+            assertSettled(sku);
+            assertItem(sku, 10, 0, 0);
+        }
+    }
+
+    @Test
+    @Order(10)
+    void anOrderServiceKilledMidTransactionHasItsOrderCancelledOnceItIsBack() throws Exception {
+        String sku = sku("crash-order");
+        api.stock(sku, 10);
+        // Instances of one service share a database, so the TC may run a branch's cancel on any of them. This test's
+        // second instance has a database of its own: the first one is stopped so that the cancel waits for it.
+        Component firstOrderService = stack.component("sample-order-service");
+        firstOrderService.stop();
+        try (HoldingProxy proxy = new HoldingProxy(stack.config().inventoryPort());
+             SecondOrderService orders = new SecondOrderService(proxy.port(), "30s", "--sluice.tcc.timeout=5s")) {
+            Future<Api.Answer> placed = orders.placeInBackground(sku, 1);
+            assertThat(proxy.awaitAnswerHeld(30)).as("the inventory's try to answer").isTrue();
+            assertItem(sku, 9, 1, 0);
+
+            orders.component().kill(); // its order is PENDING; its transaction will never be committed
+            proxy.abort();
+            assertThat(placed).failsWithin(Duration.ofSeconds(30));
+
+            // The TC times the transaction out (5 s) and retries the cancels, in branch order, until they have run:
+            // the order's as soon as its service is back, then the inventory's.
+            Thread.sleep(6_000);
+            assertItem(sku, 9, 1, 0);
+            orders.component().start();
+            Await.until("the order's cancel", Duration.ofSeconds(60),
+                    () -> orders.api().stats(sku).number("cancelled") == 1);
+            Await.until("the inventory's cancel", Duration.ofSeconds(60), () -> api.item(sku).number("reserved") == 0);
+            assertThat(orders.api().stats(sku).body()).containsEntry("pending", 0).containsEntry("confirmed", 0);
+            assertItem(sku, 10, 0, 0);
+        }
+        finally {
+            firstOrderService.start();
+        }
+    }
+
+    @Test
+    @Order(11)
+    void aTcRestartDuringALoadOfOrdersLeavesEveryOrderTerminalAndTheStockConsistent() throws Exception {
+        String sku = sku("tc-restart");
+        api.stock(sku, 1_000);
+        SeataComponent tc = (SeataComponent) stack.component("seata-tc");
+        Map<String, Integer> answered = new ConcurrentHashMap<>();
+        AtomicBoolean placing = new AtomicBoolean(true);
+        ExecutorService clients = Executors.newFixedThreadPool(8);
+        List<Future<?>> done = new java.util.ArrayList<>();
+        for (int c = 0; c < 8; c++) {
+            done.add(clients.submit(() -> {
+                while (placing.get()) {
+                    Api.Answer answer = api.order(key(), sku, 1);
+                    String id = answer.text("id") != null ? answer.text("id") : answer.text("orderId");
+                    if (id != null) {
+                        answered.put(id, answer.status());
+                    }
+                }
+            }));
+        }
+        Thread.sleep(3_000);
+        tc.kill();
+        Thread.sleep(2_000);
+        tc.restart();
+        Thread.sleep(5_000);
+        placing.set(false);
+        for (Future<?> f : done) {
+            f.get(2, TimeUnit.MINUTES);
+        }
+        clients.shutdown();
+
+        assertThat(answered.values()).contains(201);
+        Await.until("every order of " + sku + " to settle", Duration.ofSeconds(120),
+                () -> api.stats(sku).number("pending") == 0);
+        assertSettled(sku);
+        Api.Answer item = api.item(sku);
+        Api.Answer stats = api.stats(sku);
+        assertThat(item.number("available") + item.number("reserved") + item.number("sold")).isEqualTo(1_000);
+        assertThat(item.number("sold")).isEqualTo(stats.number("confirmedQuantity"));
+        // What each client was told holds: a 201 stayed CONFIRMED and a 409 stayed CANCELLED.
+        // Every order a client heard of exists and is terminal.
+        answered.forEach((id, status) -> {
+            Api.Answer order = api.get("/api/orders/" + id);
+            assertThat(order.status()).as(id).isEqualTo(200);
+            if (status == 201) {
+                assertThat(order.text("status")).as(id).isEqualTo("CONFIRMED");
+            }
+            else if (status == 409) {
+                assertThat(order.text("status")).as(id).isEqualTo("CANCELLED");
+            }
+            else {
+                assertThat(order.text("status")).as(id).isIn("CONFIRMED", "CANCELLED");
+            }
+        });
+    }
+
+    /** A second order-service instance that reaches the inventory through {@code inventoryPort} (a proxy). */
+    private static final class SecondOrderService implements AutoCloseable {
+
+        private final BootAppComponent component;
+        private final Api api;
+
+        SecondOrderService(int inventoryPort, String readTimeout, String... extra) {
+            StackConfig config = stack.config();
+            int port = dev.sluice.test.process.Ports.free();
+            List<String> arguments = new java.util.ArrayList<>(List.of(
+                    "--sluice.tcc.tc-addresses=" + ((SeataComponent) stack.component("seata-tc")).address(),
+                    "--sluice.data-dir=" + config.runDir().resolve("data-order-2"),
+                    "--spring.data.redis.cluster.nodes=" + ((RedisClusterComponent) stack.component("redis-cluster")).nodes(),
+                    "--spring.cloud.discovery.client.simple.instances.sample-inventory-service[0].uri=http://127.0.0.1:"
+                            + inventoryPort,
+                    "--orders.inventory.read-timeout=" + readTimeout));
+            arguments.addAll(List.of(extra));
+            component = new BootAppComponent("sample-order-service-2", "sample-order-service", config, port, port, arguments);
+            component.start();
+            api = new Api(port);
+        }
+
+        Future<Api.Answer> placeInBackground(String sku, long quantity) {
+            ExecutorService one = Executors.newSingleThreadExecutor();
+            Future<Api.Answer> answer = one.submit(() -> api.order(key(), sku, quantity));
+            one.shutdown();
+            return answer;
+        }
+
+        BootAppComponent component() {
+            return component;
+        }
+
+        Api api() {
+            return api;
+        }
+
+        @Override
+        public void close() {
+            component.stop();
+        }
+    }
+
     private static void assertSettled(String sku) {
         Await.until("every order of " + sku + " to settle", Duration.ofSeconds(60),
                 () -> api.stats(sku).number("pending") == 0);

@@ -18,7 +18,8 @@ import java.util.concurrent.TimeoutException;
  * Runs business code in one Seata global transaction: begin, run, then commit, or roll back if the code throws.
  * <ul>
  * <li>An exception from the business code rolls the transaction back and is rethrown unchanged (a checked one is
- * wrapped in {@link GlobalTransactionException}), so callers map their own failures to answers.</li>
+ * wrapped in {@link GlobalTransactionException}), so callers map their own failures to answers. That holds too when
+ * a branch could not be cancelled yet: the rollback is decided, and the TC retries the cancel until it runs.</li>
  * <li>A failure of the coordination itself (begin, commit, rollback, or a timeout) is a {@link GlobalTransactionException}
  * naming the {@link Outcome}.</li>
  * <li>Every transaction is timed in {@code sluice.tcc.global.transactions}, tagged by name and outcome.</li>
@@ -38,9 +39,9 @@ public class GlobalTransactions {
         this.meters = meters;
     }
 
-    /** How a global transaction ended. */
+    /** How a global transaction ended. ROLLBACK_PENDING: rolled back, with some cancels left for the TC to retry. */
     public enum Outcome {
-        COMMITTED, ROLLED_BACK, TIMED_OUT, FAILED;
+        COMMITTED, ROLLED_BACK, ROLLBACK_PENDING, TIMED_OUT, FAILED;
 
         String tag() {
             return name().toLowerCase(java.util.Locale.ROOT);
@@ -58,10 +59,11 @@ public class GlobalTransactions {
         catch (TransactionalExecutor.ExecutionException e) {
             outcome = outcomeOf(e);
             Throwable original = e.getOriginalException();
-            if (outcome == Outcome.ROLLED_BACK && original instanceof RuntimeException runtime) {
+            boolean rolledBack = outcome == Outcome.ROLLED_BACK || outcome == Outcome.ROLLBACK_PENDING;
+            if (rolledBack && original instanceof RuntimeException runtime) {
                 throw runtime;
             }
-            if (outcome == Outcome.ROLLED_BACK && original instanceof Error error) {
+            if (rolledBack && original instanceof Error error) {
                 throw error;
             }
             throw new GlobalTransactionException(outcome, xidOf(e), original != null ? original : e);
@@ -107,6 +109,9 @@ public class GlobalTransactions {
                 || e.getTransaction() != null && isTimeoutStatus(e.getTransaction());
         return switch (e.getCode()) {
             case RollbackDone -> timedOut ? Outcome.TIMED_OUT : Outcome.ROLLED_BACK;
+            // The business code failed and the rollback was asked for, but not every cancel has run yet.
+            case Rollbacking, RollbackFailure -> timedOut ? Outcome.TIMED_OUT
+                    : e.getOriginalException() == null ? Outcome.FAILED : Outcome.ROLLBACK_PENDING;
             case CommitFailure -> timedOut ? Outcome.TIMED_OUT : Outcome.FAILED;
             default -> Outcome.FAILED;
         };

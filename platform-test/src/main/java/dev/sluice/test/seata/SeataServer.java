@@ -111,6 +111,9 @@ public final class SeataServer implements AutoCloseable {
         command.add("-Dserver.port=" + consolePort);
         command.add("-Dserver.address=" + Ports.LOOPBACK); // the console; the RPC port binds all interfaces (hard-coded in 2.0.0)
         command.add("-Dseata.store.file.dir=" + workDir.resolve("store"));
+        // Sync: with the default (async) a crash loses branch registrations still queued in memory, and their tries
+        // are never settled.
+        command.add("-Dseata.store.file.flush-disk-mode=sync");
         command.add("-Dlog.home=" + workDir.resolve("logs"));
         command.add("-Duser.home=" + workDir);
         command.add("@" + writeClasspathArgFile());

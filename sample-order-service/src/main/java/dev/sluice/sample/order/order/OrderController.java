@@ -43,10 +43,13 @@ class OrderController {
     record PlaceOrder(@NotNull @Pattern(regexp = SKU) String sku, @NotNull @Positive @Max(10_000) Long quantity) {
     }
 
+    /** 201 with a CONFIRMED order; 202 with a PENDING one the TC will settle (poll its Location); 409 if cancelled. */
     @PostMapping
     ResponseEntity<Order> place(@Valid @RequestBody PlaceOrder request) {
         Order order = placement.place(request.sku(), request.quantity());
-        return ResponseEntity.created(URI.create("/api/orders/" + order.id())).body(order);
+        URI location = URI.create("/api/orders/" + order.id());
+        return order.status() == OrderStatus.PENDING ? ResponseEntity.accepted().location(location).body(order)
+                : ResponseEntity.created(location).body(order);
     }
 
     @GetMapping("/stats")

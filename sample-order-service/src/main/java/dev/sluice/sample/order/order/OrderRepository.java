@@ -2,6 +2,7 @@ package dev.sluice.sample.order.order;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
+import org.springframework.transaction.annotation.Transactional;
 
 import java.sql.Timestamp;
 import java.time.Instant;
@@ -30,8 +31,17 @@ public class OrderRepository {
         return find(id).map(o -> o.status() == to).orElse(false);
     }
 
-    public void recordReason(String id, String reason) {
-        jdbc.sql("UPDATE orders SET reason = ? WHERE id = ?").params(reason, id).update();
+    /**
+     * Records why an order was rejected. An order whose try never ran (the TC was unreachable at begin) has no row
+     * yet: it is written CANCELLED, so every order id a client was told about can be read back.
+     */
+    @Transactional
+    public void recordRejection(String id, String sku, long quantity, String reason) {
+        if (jdbc.sql("UPDATE orders SET reason = ? WHERE id = ?").params(reason, id).update() == 0) {
+            Timestamp now = Timestamp.from(Instant.now());
+            jdbc.sql("INSERT INTO orders (id, sku, quantity, status, reason, created_at, updated_at) "
+                    + "VALUES (?, ?, ?, 'CANCELLED', ?, ?, ?)").params(id, sku, quantity, reason, now, now).update();
+        }
     }
 
     public Optional<Order> find(String id) {

@@ -6,10 +6,12 @@ import dev.sluice.sample.order.inventory.ReservationRefusedException;
 import dev.sluice.sample.order.order.Order;
 import dev.sluice.sample.order.order.OrderCreation;
 import dev.sluice.sample.order.order.OrderRepository;
+import dev.sluice.sample.order.order.OrderStatus;
 import dev.sluice.tcc.transaction.GlobalTransactionException;
 import dev.sluice.tcc.transaction.GlobalTransactions;
 import org.springframework.stereotype.Service;
 
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -38,7 +40,10 @@ public class OrderPlacement {
         this.orders = orders;
     }
 
-    /** Returns the settled order, or throws {@link OrderRejectedException} once it has been cancelled. */
+    /**
+     * Returns the order: CONFIRMED, or PENDING if the TC could not be reached to settle it (it settles the order
+     * later, either way). Throws {@link OrderRejectedException} for an order that was cancelled or never written.
+     */
     public Order place(String sku, long quantity) {
         String orderId = UUID.randomUUID().toString();
         try {
@@ -49,19 +54,25 @@ public class OrderPlacement {
             });
         }
         catch (ReservationRefusedException e) {
-            throw rejected(orderId, e.reason());
+            throw rejected(orderId, sku, quantity, e.reason());
         }
         catch (InventoryUnavailableException e) {
-            throw rejected(orderId, "inventory_unavailable");
+            throw rejected(orderId, sku, quantity, "inventory_unavailable");
         }
         catch (GlobalTransactionException e) {
-            throw rejected(orderId, e.outcome() == GlobalTransactions.Outcome.TIMED_OUT ? "timed_out" : "transaction_failed");
+            // The coordination failed (the TC went away mid-commit, say): answer with what the order really is.
+            Optional<Order> current = orders.find(orderId);
+            if (current.isPresent() && current.get().status() != OrderStatus.CANCELLED) {
+                return current.get(); // CONFIRMED, or PENDING until the TC settles it
+            }
+            throw rejected(orderId, sku, quantity,
+                    e.outcome() == GlobalTransactions.Outcome.TIMED_OUT ? "timed_out" : "transaction_failed");
         }
         return orders.find(orderId).orElseThrow();
     }
 
-    private OrderRejectedException rejected(String orderId, String reason) {
-        orders.recordReason(orderId, reason);
+    private OrderRejectedException rejected(String orderId, String sku, long quantity, String reason) {
+        orders.recordRejection(orderId, sku, quantity, reason);
         return new OrderRejectedException(orderId, orders.find(orderId).map(Order::status).orElse(null), reason);
     }
 }

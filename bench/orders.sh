@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Orders per second and latency through the gateway, on the local stack (README's run command).
+#   bench/orders.sh [concurrency=16] [warmup-seconds=30] [measure-seconds=30]
+# It starts the local stack on its default ports, stocks one SKU generously, runs the closed-loop load in
+# bench/OrderLoad.java (JDK only), prints the figures and the machine, then stops the stack.
+# JAVA_HOME chooses the JDK for the whole stack.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+concurrency=${1:-16}
+warmup=${2:-30}
+measure=${3:-30}
+java="${JAVA_HOME:+$JAVA_HOME/bin/}java"
+gateway=http://127.0.0.1:8080
+
+log=$(mktemp)
+./run-local.sh > "$log" 2>&1 &
+stack=$!
+trap 'kill -TERM $stack 2>/dev/null; wait $stack 2>/dev/null; rm -f "$log"' EXIT
+for _ in $(seq 1 240); do
+  grep -q 'stack is up' "$log" && break
+  kill -0 $stack 2>/dev/null || { cat "$log"; exit 1; }
+  sleep 1
+done
+grep -q 'stack is up' "$log" || { cat "$log"; echo "the stack did not come up"; exit 1; }
+
+sku="bench-$(date +%s)"
+"$java" -version 2>&1 | head -1
+echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, $(uname -sr)"
+"$java" bench/StockItem.java "$gateway" "$sku" 1000000000
+"$java" bench/OrderLoad.java "$gateway" "$sku" "$concurrency" "$warmup" "$measure"

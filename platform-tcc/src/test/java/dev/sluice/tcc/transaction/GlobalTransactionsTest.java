@@ -1,0 +1,92 @@
+package dev.sluice.tcc.transaction;
+
+import dev.sluice.test.seata.SeataServerExtension;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.apache.seata.core.context.RootContext;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Against a real TC: begin, commit, roll back on a business failure, and count each outcome. */
+class GlobalTransactionsTest {
+
+    @RegisterExtension
+    static final SeataServerExtension TC = new SeataServerExtension();
+
+    static ConfigurableApplicationContext app;
+    static final SimpleMeterRegistry METERS = new SimpleMeterRegistry();
+    static GlobalTransactions transactions;
+
+    @BeforeAll
+    static void start() {
+        app = new SpringApplicationBuilder(App.class).web(WebApplicationType.NONE)
+                .properties("spring.application.name=tcc-test", "sluice.tcc.tc-addresses=" + TC.server().address(),
+                        "sluice.tcc.fence.enabled=false")
+                .run();
+        transactions = new GlobalTransactions(Duration.ofSeconds(30), METERS);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (app != null) {
+            app.close();
+        }
+    }
+
+    @Test
+    void commitsAndRecordsTheOutcome() {
+        AtomicReference<String> xid = new AtomicReference<>();
+
+        String result = transactions.execute("commit-test", () -> {
+            xid.set(RootContext.getXID());
+            return "done";
+        });
+
+        assertThat(result).isEqualTo("done");
+        assertThat(xid.get()).contains(":" + TC.server().port() + ":");
+        assertThat(RootContext.getXID()).isNull();
+        assertThat(METERS.timer(GlobalTransactions.METRIC, "name", "commit-test", "outcome", "committed").count()).isEqualTo(1);
+    }
+
+    @Test
+    void aBusinessFailureRollsBackAndIsRethrownUnchanged() {
+        IllegalStateException failure = new IllegalStateException("out of stock");
+
+        assertThatThrownBy(() -> transactions.execute("rollback-test", () -> {
+            throw failure;
+        })).isSameAs(failure);
+
+        assertThat(RootContext.getXID()).isNull();
+        assertThat(METERS.timer(GlobalTransactions.METRIC, "name", "rollback-test", "outcome", "rolled_back").count())
+                .isEqualTo(1);
+    }
+
+    @Test
+    void withTheTcDownBeginFailsAsACoordinationFailure() {
+        TC.server().stop();
+        try {
+            assertThatThrownBy(() -> transactions.execute("tc-down-test", () -> "never"))
+                    .isInstanceOf(GlobalTransactionException.class)
+                    .satisfies(e -> assertThat(((GlobalTransactionException) e).outcome())
+                            .isEqualTo(GlobalTransactions.Outcome.FAILED));
+        }
+        finally {
+            TC.server().start();
+        }
+    }
+
+    @SpringBootApplication
+    static class App {
+    }
+}
