@@ -41,6 +41,8 @@ public class TccEnvironmentPostProcessor implements EnvironmentPostProcessor, Or
         seata.put("seata.client.tm.default-global-transaction-timeout", Long.toString(tcc.timeout().toMillis()));
         seata.put("seata.tcc.fence.log-table-name", tcc.fence().logTable());
         seata.put("seata.tcc.fence.clean-period", tcc.fence().cleanPeriod().toString());
+        // Seata logs every RPC and phase-2 step at INFO: a cost on each order. Failures still show at WARN.
+        seata.put("logging.level.org.apache.seata", "WARN");
         if (tcc.enabled()) {
             // Readiness waits for the TC; liveness does not, so a TC outage never restarts services.
             seata.put("management.endpoint.health.group.readiness.include", "readinessState,seataTc");

@@ -44,9 +44,13 @@ public final class Ports {
         throw new IllegalStateException("No block of " + count + " free loopback ports");
     }
 
+    /**
+     * Whether a server could listen on {@code port} now. Binds as servers do, with SO_REUSEADDR, so connections of a
+     * stopped server lingering in TIME_WAIT do not count; a live listener still does.
+     */
     public static boolean isFree(int port) {
         try (ServerSocket socket = new ServerSocket()) {
-            socket.setReuseAddress(false);
+            socket.setReuseAddress(true);
             socket.bind(new InetSocketAddress(InetAddress.getByName(LOOPBACK), port), 1);
             return true;
         }

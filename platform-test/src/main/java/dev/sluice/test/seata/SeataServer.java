@@ -115,6 +115,8 @@ public final class SeataServer implements AutoCloseable {
         // are never settled.
         command.add("-Dseata.store.file.flush-disk-mode=sync");
         command.add("-Dlog.home=" + workDir.resolve("logs"));
+        // The TC logs every message it receives at INFO; WARN keeps failures and drops that per-request cost.
+        command.add("-Dlogging.level.io.seata=" + config.logLevel);
         command.add("-Duser.home=" + workDir);
         command.add("@" + writeClasspathArgFile());
         command.add(MAIN_CLASS);
@@ -178,8 +180,15 @@ public final class SeataServer implements AutoCloseable {
         private String javaHome = System.getProperty("java.home");
         private List<String> jvmArgs = List.of("-Xms64m", "-Xmx384m", "-XX:+UseSerialGC");
         private Duration startTimeout = Duration.ofSeconds(90);
+        private String logLevel = "WARN";
 
         private Builder() {
+        }
+
+        /** The TC's log level for its own classes (io.seata); INFO logs every message it handles. */
+        public Builder logLevel(String logLevel) {
+            this.logLevel = logLevel;
+            return this;
         }
 
         public Builder port(int port) {
