@@ -35,6 +35,7 @@ final class SeataComponent implements Component {
         server.start();
     }
 
+    /** Stops the TC and deletes its store: the end of the stack. */
     @Override
     public void stop() {
         if (server != null) {

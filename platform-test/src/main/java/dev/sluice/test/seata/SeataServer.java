@@ -111,9 +111,11 @@ public final class SeataServer implements AutoCloseable {
         command.add("-Dserver.port=" + consolePort);
         command.add("-Dserver.address=" + Ports.LOOPBACK); // the console; the RPC port binds all interfaces (hard-coded in 2.0.0)
         command.add("-Dseata.store.file.dir=" + workDir.resolve("store"));
-        // Sync: with the default (async) a crash loses branch registrations still queued in memory, and their tries
-        // are never settled.
+        // Sync: the TC acknowledges a begin or a branch registration only once it is on disk (async is the default).
         command.add("-Dseata.store.file.flush-disk-mode=sync");
+        // A session left in Committing by a TC that died mid-commit is retried only once it is this old (Seata's
+        // default is 130 s). Keep it above the clients' global transaction timeout, so a live commit is never retried.
+        command.add("-Dseata.server.retry-dead-threshold=" + config.retryDeadThreshold.toMillis());
         command.add("-Dlog.home=" + workDir.resolve("logs"));
         // The TC logs every message it receives at INFO; WARN keeps failures and drops that per-request cost.
         command.add("-Dlogging.level.io.seata=" + config.logLevel);
@@ -181,8 +183,15 @@ public final class SeataServer implements AutoCloseable {
         private List<String> jvmArgs = List.of("-Xms64m", "-Xmx384m", "-XX:+UseSerialGC");
         private Duration startTimeout = Duration.ofSeconds(90);
         private String logLevel = "WARN";
+        private Duration retryDeadThreshold = Duration.ofSeconds(40);
 
         private Builder() {
+        }
+
+        /** How old a session stuck mid-commit must be before the TC retries it; above the clients' timeout. */
+        public Builder retryDeadThreshold(Duration retryDeadThreshold) {
+            this.retryDeadThreshold = retryDeadThreshold;
+            return this;
         }
 
         /** The TC's log level for its own classes (io.seata); INFO logs every message it handles. */
