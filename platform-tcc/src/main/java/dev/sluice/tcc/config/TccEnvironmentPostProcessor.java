@@ -39,10 +39,19 @@ public class TccEnvironmentPostProcessor implements EnvironmentPostProcessor, Or
         seata.put("seata.enable-auto-data-source-proxy", "false");
         seata.put("seata.client.http.interceptor-enabled", "false");
         seata.put("seata.client.tm.default-global-transaction-timeout", Long.toString(tcc.timeout().toMillis()));
+        // Start without the TC (readiness says DOWN until it is reachable) instead of failing start-up. Seata reads
+        // these keys from the environment as written, so both spellings are given.
+        for (String role : new String[] {"Tm", "Rm"}) {
+            seata.put("seata.transport.enable" + role + "ClientChannelCheckFailFast", "false");
+            seata.put("seata.transport.enable-" + role.toLowerCase(java.util.Locale.ROOT)
+                    + "-client-channel-check-fail-fast", "false");
+        }
         seata.put("seata.tcc.fence.log-table-name", tcc.fence().logTable());
         seata.put("seata.tcc.fence.clean-period", tcc.fence().cleanPeriod().toString());
         // Seata logs every RPC and phase-2 step at INFO: a cost on each order. Failures still show at WARN.
         seata.put("logging.level.org.apache.seata", "WARN");
+        // Reactive services: restore the XID thread-local on every thread a request runs on (see XidWebFilter).
+        seata.put("spring.reactor.context-propagation", "auto");
         if (tcc.enabled()) {
             // Readiness waits for the TC; liveness does not, so a TC outage never restarts services.
             seata.put("management.endpoint.health.group.readiness.include", "readinessState,seataTc");

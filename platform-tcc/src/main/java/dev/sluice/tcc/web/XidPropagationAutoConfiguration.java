@@ -1,5 +1,6 @@
 package dev.sluice.tcc.web;
 
+import io.micrometer.context.ContextRegistry;
 import org.apache.seata.core.context.RootContext;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
@@ -15,7 +16,8 @@ import org.springframework.web.reactive.function.client.ClientRequest;
 
 /**
  * Carries the XID across HTTP calls in the {@code TX_XID} header: clients built from Spring's {@code RestClient} and
- * {@code WebClient} builders send it; the servlet stack binds it for the request and puts it in the logging MDC.
+ * {@code WebClient} builders send it; the servlet and reactive stacks bind it for the request and put it in the
+ * logging MDC.
  */
 @AutoConfiguration
 @ConditionalOnBooleanProperty(name = "sluice.tcc.enabled", matchIfMissing = true)
@@ -49,6 +51,25 @@ public class XidPropagationAutoConfiguration {
                 return next.exchange(xid == null ? request
                         : ClientRequest.from(request).header(RootContext.KEY_XID, xid).build());
             });
+        }
+    }
+
+    /** Needs {@code spring.reactor.context-propagation=auto}, which platform-tcc sets by default. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.REACTIVE)
+    @ConditionalOnClass(name = "io.micrometer.context.ContextRegistry")
+    static class ReactiveBinding {
+
+        ReactiveBinding() {
+            ContextRegistry registry = ContextRegistry.getInstance();
+            if (registry.getThreadLocalAccessors().stream().noneMatch(a -> XidThreadLocalAccessor.KEY.equals(a.key()))) {
+                registry.registerThreadLocalAccessor(new XidThreadLocalAccessor());
+            }
+        }
+
+        @Bean
+        XidWebFilter sluiceXidWebFilter() {
+            return new XidWebFilter();
         }
     }
 

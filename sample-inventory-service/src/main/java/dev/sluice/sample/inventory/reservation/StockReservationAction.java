@@ -2,6 +2,7 @@ package dev.sluice.sample.inventory.reservation;
 
 import dev.sluice.sample.inventory.item.ItemNotFoundException;
 import dev.sluice.sample.inventory.item.ItemRepository;
+import dev.sluice.tcc.transaction.TccPhaseTwo;
 import org.apache.seata.rm.tcc.api.BusinessActionContext;
 import org.apache.seata.rm.tcc.api.BusinessActionContextParameter;
 import org.slf4j.Logger;
@@ -13,10 +14,14 @@ class StockReservationAction implements StockReservation {
 
     private static final Logger log = LoggerFactory.getLogger(StockReservationAction.class);
 
-    private final ItemRepository items;
+    private static final String ACTION = "inventory-reserve";
 
-    StockReservationAction(ItemRepository items) {
+    private final ItemRepository items;
+    private final TccPhaseTwo phaseTwo;
+
+    StockReservationAction(ItemRepository items, TccPhaseTwo phaseTwo) {
         this.items = items;
+        this.phaseTwo = phaseTwo;
     }
 
     // The annotations repeat the interface's: Seata reads them from the implementation to fill the context.
@@ -33,12 +38,12 @@ class StockReservationAction implements StockReservation {
 
     @Override
     public boolean confirm(BusinessActionContext context) {
-        return settle(context, "confirm", items::confirm);
+        return phaseTwo.confirm(ACTION, () -> settle(context, "confirm", items::confirm));
     }
 
     @Override
     public boolean cancel(BusinessActionContext context) {
-        return settle(context, "cancel", items::release);
+        return phaseTwo.cancel(ACTION, () -> settle(context, "cancel", items::release));
     }
 
     /** False makes the TC retry phase 2; the fence guarantees a successful one is never applied twice. */

@@ -1,5 +1,6 @@
 package dev.sluice.sample.order.order;
 
+import dev.sluice.tcc.transaction.TccPhaseTwo;
 import org.apache.seata.rm.tcc.api.BusinessActionContext;
 import org.apache.seata.rm.tcc.api.BusinessActionContextParameter;
 import org.springframework.stereotype.Component;
@@ -7,10 +8,14 @@ import org.springframework.stereotype.Component;
 @Component
 class OrderCreationAction implements OrderCreation {
 
-    private final OrderRepository orders;
+    private static final String ACTION = "order-create";
 
-    OrderCreationAction(OrderRepository orders) {
+    private final OrderRepository orders;
+    private final TccPhaseTwo phaseTwo;
+
+    OrderCreationAction(OrderRepository orders, TccPhaseTwo phaseTwo) {
         this.orders = orders;
+        this.phaseTwo = phaseTwo;
     }
 
     // The annotations repeat the interface's: Seata reads them from the implementation to fill the context.
@@ -22,11 +27,13 @@ class OrderCreationAction implements OrderCreation {
 
     @Override
     public boolean confirm(BusinessActionContext context) {
-        return orders.settle(context.getActionContext("orderId", String.class), OrderStatus.CONFIRMED);
+        return phaseTwo.confirm(ACTION,
+                () -> orders.settle(context.getActionContext("orderId", String.class), OrderStatus.CONFIRMED));
     }
 
     @Override
     public boolean cancel(BusinessActionContext context) {
-        return orders.settle(context.getActionContext("orderId", String.class), OrderStatus.CANCELLED);
+        return phaseTwo.cancel(ACTION,
+                () -> orders.settle(context.getActionContext("orderId", String.class), OrderStatus.CANCELLED));
     }
 }
