@@ -104,6 +104,27 @@ class IdempotencyFilterTest {
     }
 
     @Test
+    void answersExpireAfterTheirTtlAndAnAbandonedClaimAfterItsLease() throws Exception {
+        RedisIdempotencyStore store = new RedisIdempotencyStore(app.getBean(
+                org.springframework.data.redis.core.StringRedisTemplate.class), "expiry-test",
+                Duration.ofMillis(800), Duration.ofMillis(800));
+        String done = UUID.randomUUID().toString();
+        String abandoned = UUID.randomUUID().toString();
+
+        assertThat(store.claim(done, "f")).isInstanceOf(RedisIdempotencyStore.Claim.Started.class);
+        store.complete(done, "f", new RedisIdempotencyStore.StoredResponse(201, "application/json", "{}".getBytes()));
+        assertThat(store.claim(done, "f")).isInstanceOf(RedisIdempotencyStore.Claim.Replay.class);
+        // A request that claimed its key and then died (never completed nor released):
+        assertThat(store.claim(abandoned, "g")).isInstanceOf(RedisIdempotencyStore.Claim.Started.class);
+        assertThat(store.claim(abandoned, "g")).isInstanceOf(RedisIdempotencyStore.Claim.InProgress.class);
+
+        Thread.sleep(1_500);
+
+        assertThat(store.claim(done, "f")).as("after the TTL").isInstanceOf(RedisIdempotencyStore.Claim.Started.class);
+        assertThat(store.claim(abandoned, "g")).as("after the lease").isInstanceOf(RedisIdempotencyStore.Claim.Started.class);
+    }
+
+    @Test
     void duringAMasterFailoverRequestsAreRefusedNotRunUnprotectedAndStoredAnswersSurvive() throws Exception {
         RedisCluster cluster = REDIS.cluster();
         String stored = UUID.randomUUID().toString();

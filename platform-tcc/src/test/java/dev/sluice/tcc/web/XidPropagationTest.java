@@ -10,6 +10,7 @@ import org.springframework.mock.web.MockFilterChain;
 import org.springframework.mock.web.MockHttpServletRequest;
 import org.springframework.mock.web.MockHttpServletResponse;
 import org.springframework.web.client.RestClient;
+import org.springframework.web.reactive.function.client.WebClient;
 
 import java.net.InetSocketAddress;
 import java.util.concurrent.atomic.AtomicReference;
@@ -46,6 +47,33 @@ class XidPropagationTest {
             RootContext.bind("127.0.0.1:8091:42");
             client.get().retrieve().toBodilessEntity();
             assertThat(seen.get()).isEqualTo("127.0.0.1:8091:42");
+        }
+        finally {
+            backend.stop(0);
+        }
+    }
+
+    @Test
+    void aWebClientFromTheBuilderSendsTheXidBoundWhereTheRequestIsMade() throws Exception {
+        AtomicReference<String> seen = new AtomicReference<>("unset");
+        HttpServer backend = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        backend.createContext("/", exchange -> {
+            seen.set(exchange.getRequestHeaders().getFirst(RootContext.KEY_XID));
+            exchange.sendResponseHeaders(204, -1);
+            exchange.close();
+        });
+        backend.start();
+        try {
+            WebClient.Builder builder = WebClient.builder().baseUrl("http://127.0.0.1:" + backend.getAddress().getPort());
+            new XidPropagationAutoConfiguration.WebClientPropagation().sluiceXidWebClientCustomizer().customize(builder);
+            WebClient client = builder.build();
+
+            client.get().retrieve().toBodilessEntity().block();
+            assertThat(seen.get()).isNull();
+
+            RootContext.bind("127.0.0.1:8091:43");
+            client.get().retrieve().toBodilessEntity().block();
+            assertThat(seen.get()).isEqualTo("127.0.0.1:8091:43");
         }
         finally {
             backend.stop(0);
