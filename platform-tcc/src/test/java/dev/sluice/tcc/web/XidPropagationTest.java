@@ -27,13 +27,7 @@ class XidPropagationTest {
     @Test
     void aRestClientFromTheBuilderSendsTheBoundXidAndNothingOtherwise() throws Exception {
         AtomicReference<String> seen = new AtomicReference<>("unset");
-        HttpServer backend = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        backend.createContext("/", exchange -> {
-            seen.set(exchange.getRequestHeaders().getFirst(RootContext.KEY_XID));
-            exchange.sendResponseHeaders(204, -1);
-            exchange.close();
-        });
-        backend.start();
+        HttpServer backend = recordingXidHeaderInto(seen);
         try {
             RestClient.Builder builder = RestClient.builder().baseUrl("http://127.0.0.1:" + backend.getAddress().getPort());
             RestClientCustomizer customizer = new XidPropagationAutoConfiguration.RestClientPropagation()
@@ -56,13 +50,7 @@ class XidPropagationTest {
     @Test
     void aWebClientFromTheBuilderSendsTheXidBoundWhereTheRequestIsMade() throws Exception {
         AtomicReference<String> seen = new AtomicReference<>("unset");
-        HttpServer backend = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        backend.createContext("/", exchange -> {
-            seen.set(exchange.getRequestHeaders().getFirst(RootContext.KEY_XID));
-            exchange.sendResponseHeaders(204, -1);
-            exchange.close();
-        });
-        backend.start();
+        HttpServer backend = recordingXidHeaderInto(seen);
         try {
             WebClient.Builder builder = WebClient.builder().baseUrl("http://127.0.0.1:" + backend.getAddress().getPort());
             new XidPropagationAutoConfiguration.WebClientPropagation().sluiceXidWebClientCustomizer().customize(builder);
@@ -78,6 +66,18 @@ class XidPropagationTest {
         finally {
             backend.stop(0);
         }
+    }
+
+    /** A real HTTP backend that records the TX_XID header of the last request (null when absent). */
+    private static HttpServer recordingXidHeaderInto(AtomicReference<String> seen) throws java.io.IOException {
+        HttpServer backend = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        backend.createContext("/", exchange -> {
+            seen.set(exchange.getRequestHeaders().getFirst(RootContext.KEY_XID));
+            exchange.sendResponseHeaders(204, -1);
+            exchange.close();
+        });
+        backend.start();
+        return backend;
     }
 
     @Test
