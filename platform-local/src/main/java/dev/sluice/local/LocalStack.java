@@ -117,11 +117,6 @@ public final class LocalStack implements AutoCloseable {
         return config;
     }
 
-    /** Every process the stack started: Redis nodes, the TC and the application JVMs. */
-    public List<Long> pids() {
-        return started.stream().flatMap(c -> c.pids().stream()).toList();
-    }
-
     @Override
     public synchronized void close() {
         for (int i = started.size() - 1; i >= 0; i--) {

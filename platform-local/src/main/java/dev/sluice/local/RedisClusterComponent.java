@@ -1,6 +1,5 @@
 package dev.sluice.local;
 
-import dev.sluice.test.process.ProcessReaper;
 import dev.sluice.test.redis.RedisCluster;
 import dev.sluice.test.redis.RedisNode;
 
@@ -57,6 +56,6 @@ final class RedisClusterComponent implements Component {
 
     @Override
     public List<Long> pids() {
-        return ProcessReaper.live().stream().filter(p -> p.name().startsWith("redis-")).map(p -> p.pid()).toList();
+        return cluster.nodes().stream().flatMapToLong(n -> n.pid().stream()).boxed().toList();
     }
 }

@@ -59,7 +59,6 @@ final class SeataComponent implements Component {
 
     @Override
     public List<Long> pids() {
-        return dev.sluice.test.process.ProcessReaper.live().stream().filter(p -> p.name().startsWith("seata-tc"))
-                .map(p -> p.pid()).toList();
+        return server.pid().stream().boxed().toList();
     }
 }

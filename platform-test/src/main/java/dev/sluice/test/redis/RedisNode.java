@@ -49,6 +49,11 @@ public final class RedisNode {
         return log;
     }
 
+    /** The node's process id while it runs. */
+    public java.util.OptionalLong pid() {
+        return isRunning() ? java.util.OptionalLong.of(process.pid()) : java.util.OptionalLong.empty();
+    }
+
     public boolean isRunning() {
         return process != null && process.isAlive();
     }

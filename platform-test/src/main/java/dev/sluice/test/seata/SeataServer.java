@@ -69,6 +69,11 @@ public final class SeataServer implements AutoCloseable {
         return (config.logDir != null ? config.logDir : workDir).resolve("seata-tc.log").toAbsolutePath();
     }
 
+    /** The TC JVM's process id while it runs. */
+    public java.util.OptionalLong pid() {
+        return isRunning() ? java.util.OptionalLong.of(process.pid()) : java.util.OptionalLong.empty();
+    }
+
     public boolean isRunning() {
         return process != null && process.isAlive();
     }
