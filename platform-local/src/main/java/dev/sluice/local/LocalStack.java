@@ -45,6 +45,7 @@ public final class LocalStack implements AutoCloseable {
         start(new BootAppComponent("platform-gateway", config, config.gatewayPort(), config.gatewayManagementPort(), List.of(
                 "--management.server.port=" + config.gatewayManagementPort(),
                 "--management.server.address=127.0.0.1",
+                "--spring.data.redis.cluster.nodes=" + redis.nodes(),
                 discoveryOf("sample-inventory-service", config.inventoryPort()),
                 discoveryOf("sample-order-service", config.orderPort()))));
     }

@@ -8,6 +8,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplicat
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
 import org.springframework.core.env.Environment;
 import org.springframework.data.redis.core.StringRedisTemplate;
@@ -27,15 +28,20 @@ public class IdempotencyAutoConfiguration {
                 properties.ttl(), properties.lease());
     }
 
-    /** Registered always; it passes through every request that is not a listed endpoint. */
-    @Bean
+    /** Servlet services only; kept apart so that reactive apps never load servlet types. */
+    @Configuration(proxyBeanMethods = false)
     @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
-    FilterRegistrationBean<IdempotencyFilter> sluiceIdempotencyFilter(RedisIdempotencyStore store,
-            IdempotencyProperties properties) {
-        FilterRegistrationBean<IdempotencyFilter> registration =
-                new FilterRegistrationBean<>(new IdempotencyFilter(store, properties));
-        // After the XID and tracing filters, before anything that reads the body.
-        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 100);
-        return registration;
+    static class ServletIdempotencyConfiguration {
+
+        /** Registered always; it passes through every request that is not a listed endpoint. */
+        @Bean
+        FilterRegistrationBean<IdempotencyFilter> sluiceIdempotencyFilter(RedisIdempotencyStore store,
+                IdempotencyProperties properties) {
+            FilterRegistrationBean<IdempotencyFilter> registration =
+                    new FilterRegistrationBean<>(new IdempotencyFilter(store, properties));
+            // After the XID and tracing filters, before anything that reads the body.
+            registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 100);
+            return registration;
+        }
     }
 }

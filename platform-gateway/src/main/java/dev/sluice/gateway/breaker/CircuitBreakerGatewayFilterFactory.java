@@ -1,0 +1,163 @@
+package dev.sluice.gateway.breaker;
+
+import dev.sluice.gateway.problem.GatewayProblem;
+import dev.sluice.gateway.problem.ProblemResponses;
+import dev.sluice.gateway.route.FilterOrder;
+import dev.sluice.gateway.route.RouteDocument;
+import dev.sluice.gateway.route.RouteFilterFactory;
+import dev.sluice.gateway.route.RouteJson;
+import dev.sluice.gateway.route.Violations;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.cloud.gateway.filter.GatewayFilter;
+import org.springframework.cloud.gateway.filter.OrderedGatewayFilter;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.MediaType;
+import org.springframework.http.server.reactive.ServerHttpResponse;
+import org.springframework.web.server.ServerWebExchange;
+import reactor.core.publisher.Mono;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * {@code circuitBreaker}: a Resilience4j breaker per route. Errors reaching the upstream and 5xx answers count as
+ * failures, calls slower than {@code slowCallThreshold} (the route's timeout by default) as slow. There is no time
+ * limiter: the route's own timeout ends a call, so the breaker never cuts a call shorter than the route allows.
+ * While the breaker is open, and when a call fails before the upstream answered, the fallback answers instead;
+ * without one, 503 problem+json. Degraded answers carry {@code Sluice-Degraded}.
+ */
+public class CircuitBreakerGatewayFilterFactory implements RouteFilterFactory {
+
+    public static final String DEGRADED_HEADER = "Sluice-Degraded";
+    private static final Logger log = LoggerFactory.getLogger(CircuitBreakerGatewayFilterFactory.class);
+
+    private final CircuitBreakerRegistry registry;
+    private final Duration defaultTimeout;
+    /** Breakers survive a route table swap when their policy is unchanged. */
+    private final Map<String, PolicyBreaker> breakers = new ConcurrentHashMap<>();
+
+    public CircuitBreakerGatewayFilterFactory(CircuitBreakerRegistry registry, Duration defaultTimeout) {
+        this.registry = registry;
+        this.defaultTimeout = defaultTimeout;
+    }
+
+    private record PolicyBreaker(CircuitBreakerPolicy policy, Duration timeout, CircuitBreaker breaker) {
+    }
+
+    @Override
+    public GatewayFilter apply(RouteDocument route, Violations violations) {
+        CircuitBreakerPolicy policy = route.circuitBreaker();
+        if (policy == null) {
+            return null;
+        }
+        Duration timeout = route.timeoutOr(defaultTimeout);
+        CircuitBreaker breaker = breakers.compute(route.id(), (id, existing) -> {
+            if (existing != null && existing.policy().equals(policy) && existing.timeout().equals(timeout)) {
+                return existing;
+            }
+            registry.remove(id);
+            return new PolicyBreaker(policy, timeout, create(id, policy, timeout));
+        }).breaker();
+        Fallback fallback = new Fallback(route.id(), policy.fallback());
+        return new OrderedGatewayFilter((exchange, chain) -> {
+            if (!breaker.tryAcquirePermission()) {
+                return fallback.answer(exchange, "circuit_open");
+            }
+            long start = breaker.getCurrentTimestamp();
+            AtomicBoolean recorded = new AtomicBoolean();
+            return chain.filter(exchange)
+                    .doOnSuccess(done -> {
+                        recorded.set(true);
+                        long elapsed = breaker.getCurrentTimestamp() - start;
+                        HttpStatusCode status = exchange.getResponse().getStatusCode();
+                        if (status != null && status.is5xxServerError()) {
+                            breaker.onError(elapsed, breaker.getTimestampUnit(), new UpstreamStatusException(status.value()));
+                        }
+                        else {
+                            breaker.onSuccess(elapsed, breaker.getTimestampUnit());
+                        }
+                    })
+                    .onErrorResume(error -> {
+                        if (recorded.compareAndSet(false, true)) {
+                            breaker.onError(breaker.getCurrentTimestamp() - start, breaker.getTimestampUnit(), error);
+                        }
+                        if (policy.fallback() != null && !exchange.getResponse().isCommitted()) {
+                            return fallback.answer(exchange, "upstream_failed");
+                        }
+                        return Mono.error(error);
+                    })
+                    .doOnCancel(() -> {
+                        if (recorded.compareAndSet(false, true)) {
+                            breaker.releasePermission();
+                        }
+                    });
+        }, FilterOrder.CIRCUIT_BREAKER);
+    }
+
+    private CircuitBreaker create(String routeId, CircuitBreakerPolicy policy, Duration timeout) {
+        CircuitBreakerConfig config = CircuitBreakerConfig.custom()
+                .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
+                .slidingWindowSize(policy.slidingWindow() != null ? policy.slidingWindow() : 20)
+                .minimumNumberOfCalls(policy.minimumCalls() != null ? policy.minimumCalls() : 10)
+                .failureRateThreshold(policy.failureRateThreshold() != null ? policy.failureRateThreshold() : 50)
+                .slowCallDurationThreshold(policy.slowCallThreshold() != null ? policy.slowCallThreshold() : timeout)
+                .waitDurationInOpenState(policy.openFor() != null ? policy.openFor() : Duration.ofSeconds(10))
+                .permittedNumberOfCallsInHalfOpenState(3)
+                .recordExceptions(Throwable.class)
+                .build();
+        CircuitBreaker breaker = registry.circuitBreaker(routeId, config);
+        breaker.getEventPublisher().onStateTransition(event -> log.warn("Circuit breaker of route '{}': {} -> {}",
+                routeId, event.getStateTransition().getFromState(), event.getStateTransition().getToState()));
+        return breaker;
+    }
+
+    /** Why the breaker counted an answer as a failure: the upstream said 5xx. */
+    static final class UpstreamStatusException extends RuntimeException {
+        UpstreamStatusException(int status) {
+            super("upstream answered " + status, null, false, false);
+        }
+    }
+
+    /** The degraded answer: the route's static fallback, or a 503 problem. */
+    private static final class Fallback {
+
+        private final FallbackPolicy policy;
+        private final byte[] body;
+        private final GatewayProblem open;
+
+        Fallback(String routeId, FallbackPolicy policy) {
+            this.policy = policy;
+            this.body = policy != null && policy.body() != null ? RouteJson.mapper().writeValueAsBytes(policy.body()) : null;
+            this.open = GatewayProblem.of(HttpStatus.SERVICE_UNAVAILABLE, "circuit_open",
+                    "Route '" + routeId + "' is failing and paused; try again shortly");
+        }
+
+        Mono<Void> answer(ServerWebExchange exchange, String reason) {
+            ServerHttpResponse response = exchange.getResponse();
+            if (policy == null) {
+                response.getHeaders().set(DEGRADED_HEADER, reason);
+                return ProblemResponses.write(exchange, open);
+            }
+            response.setStatusCode(HttpStatus.valueOf(policy.statusOr503()));
+            response.getHeaders().clear();
+            if (policy.headers() != null) {
+                policy.headers().forEach(response.getHeaders()::set);
+            }
+            response.getHeaders().set(DEGRADED_HEADER, reason);
+            if (body == null) {
+                response.getHeaders().setContentLength(0);
+                return response.setComplete();
+            }
+            response.getHeaders().setContentType(MediaType.APPLICATION_JSON);
+            response.getHeaders().setContentLength(body.length);
+            return response.writeWith(Mono.just(response.bufferFactory().wrap(body)));
+        }
+    }
+}

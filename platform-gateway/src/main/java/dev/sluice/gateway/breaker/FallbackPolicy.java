@@ -1,0 +1,38 @@
+package dev.sluice.gateway.breaker;
+
+import dev.sluice.gateway.route.Violations;
+import tools.jackson.databind.JsonNode;
+
+import java.util.Map;
+
+/**
+ * What the gateway answers instead of the upstream while the breaker is open or the upstream cannot be reached.
+ *
+ * @param status  the status of the static answer, 503 when absent
+ * @param headers extra response headers
+ * @param body    a JSON value, sent as {@code application/json}
+ */
+public record FallbackPolicy(Integer status, Map<String, String> headers, JsonNode body) {
+
+    public FallbackPolicy {
+        body = body == null || body.isNull() ? null : body; // JSON null means "no body"
+    }
+
+    public int statusOr503() {
+        return status != null ? status : 503;
+    }
+
+    public void validate(Violations v) {
+        v.range("status", status, 200, 599);
+        if (headers != null) {
+            headers.forEach((name, value) -> {
+                if (name.isBlank() || !name.chars().allMatch(c -> c > 32 && c < 127 && c != ':')) {
+                    v.at("headers").add(name, "is not a valid header name");
+                }
+                if (value == null || value.chars().anyMatch(c -> c == '\r' || c == '\n')) {
+                    v.at("headers").add(name, "is not a valid header value");
+                }
+            });
+        }
+    }
+}

@@ -1,0 +1,103 @@
+package dev.sluice.gateway.cluster;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+import org.springframework.data.redis.core.script.RedisScript;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.scheduler.Schedulers;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The gateway nodes alive in the cluster, by heartbeat: each node refreshes its entry in one sorted set in Redis
+ * and counts the entries younger than three heartbeats. The count survives Redis outages as the last one seen, which
+ * is what the rate limiter's local fallback divides by.
+ */
+public class GatewayNodes implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(GatewayNodes.class);
+    static final String KEY = "sluice:{gateway}:nodes";
+
+    // KEYS[1]: the set; ARGV: node id, max age ms. Returns the live count.
+    private static final RedisScript<Long> HEARTBEAT = RedisScript.of("""
+            if redis.replicate_commands then redis.replicate_commands() end
+            local clock = redis.call('TIME')
+            local now = tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)
+            redis.call('ZADD', KEYS[1], now, ARGV[1])
+            redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - tonumber(ARGV[2]))
+            redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[2]) * 10)
+            return redis.call('ZCARD', KEYS[1])
+            """, Long.class);
+
+    private final ReactiveStringRedisTemplate redis;
+    private final String nodeId;
+    private final Duration interval;
+    private volatile int alive;
+    private volatile boolean redisReachable;
+    private volatile Disposable heartbeat;
+
+    /** @param expected the count to assume until Redis has answered once */
+    public GatewayNodes(ReactiveStringRedisTemplate redis, String nodeId, Duration interval, int expected) {
+        this.redis = redis;
+        this.nodeId = nodeId;
+        this.interval = interval;
+        this.alive = Math.max(1, expected);
+    }
+
+    public int aliveCount() {
+        return alive;
+    }
+
+    public boolean redisReachable() {
+        return redisReachable;
+    }
+
+    public String nodeId() {
+        return nodeId;
+    }
+
+    @Override
+    public void start() {
+        long maxAge = interval.toMillis() * 3;
+        heartbeat = Flux.interval(Duration.ZERO, interval, Schedulers.single())
+                .onBackpressureDrop()
+                .concatMap(tick -> redis.execute(HEARTBEAT, List.of(KEY), List.of(nodeId, String.valueOf(maxAge)))
+                        .next()
+                        .timeout(interval)
+                        .doOnNext(count -> {
+                            alive = (int) Math.max(1, count);
+                            redisReachable = true;
+                        })
+                        .onErrorResume(error -> {
+                            if (redisReachable) {
+                                log.warn("Gateway heartbeat failed; keeping {} live nodes as last seen: {}", alive, error.toString());
+                            }
+                            redisReachable = false;
+                            return reactor.core.publisher.Mono.empty();
+                        }), 1)
+                .subscribe();
+    }
+
+    @Override
+    public void stop() {
+        Disposable running = heartbeat;
+        if (running != null) {
+            running.dispose();
+        }
+        try {
+            redis.opsForZSet().remove(KEY, nodeId).block(Duration.ofMillis(500));
+        }
+        catch (RuntimeException e) {
+            // Redis is away: the entry ages out by itself
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return heartbeat != null && !heartbeat.isDisposed();
+    }
+}

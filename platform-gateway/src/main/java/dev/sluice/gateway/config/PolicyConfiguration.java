@@ -1,0 +1,63 @@
+package dev.sluice.gateway.config;
+
+import dev.sluice.gateway.breaker.CircuitBreakerGatewayFilterFactory;
+import dev.sluice.gateway.bulkhead.BulkheadGatewayFilterFactory;
+import dev.sluice.gateway.cluster.GatewayNodes;
+import dev.sluice.gateway.ratelimit.ClusterRateLimiter;
+import dev.sluice.gateway.ratelimit.RateLimitGatewayFilterFactory;
+import dev.sluice.gateway.retry.RetryGatewayFilterFactory;
+import dev.sluice.gateway.split.SplitGatewayFilterFactory;
+import dev.sluice.gateway.support.ClientAddresses;
+import dev.sluice.gateway.validation.JsonSchemas;
+import dev.sluice.gateway.validation.RequestValidationGatewayFilterFactory;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.io.ResourceLoader;
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+
+/** One filter factory per route policy; the route compiler picks up every one of them. */
+@Configuration(proxyBeanMethods = false)
+public class PolicyConfiguration {
+
+    @Bean
+    ClusterRateLimiter clusterRateLimiter(ReactiveStringRedisTemplate redis, GatewayNodes nodes,
+            SluiceGatewayProperties properties, CircuitBreakerRegistry breakers) {
+        SluiceGatewayProperties.RateLimit settings = properties.rateLimit();
+        return new ClusterRateLimiter(redis, nodes, settings.redisTimeout(), settings.breakerOpenFor(), breakers);
+    }
+
+    @Bean
+    RateLimitGatewayFilterFactory sluiceRateLimitGatewayFilterFactory(ClusterRateLimiter limiter, ClientAddresses clients,
+            MeterRegistry meters) {
+        return new RateLimitGatewayFilterFactory(limiter, clients, meters);
+    }
+
+    @Bean
+    BulkheadGatewayFilterFactory sluiceBulkheadGatewayFilterFactory() {
+        return new BulkheadGatewayFilterFactory();
+    }
+
+    @Bean
+    RequestValidationGatewayFilterFactory sluiceRequestValidationGatewayFilterFactory(ResourceLoader resources,
+            SluiceGatewayProperties properties) {
+        return new RequestValidationGatewayFilterFactory(new JsonSchemas(resources), properties.maxBodySize().toBytes());
+    }
+
+    @Bean
+    CircuitBreakerGatewayFilterFactory sluiceCircuitBreakerGatewayFilterFactory(CircuitBreakerRegistry breakers,
+            SluiceGatewayProperties properties) {
+        return new CircuitBreakerGatewayFilterFactory(breakers, properties.defaultTimeout());
+    }
+
+    @Bean
+    RetryGatewayFilterFactory sluiceRetryGatewayFilterFactory(MeterRegistry meters, SluiceGatewayProperties properties) {
+        return new RetryGatewayFilterFactory(meters, properties.maxBodySize().toBytes());
+    }
+
+    @Bean
+    SplitGatewayFilterFactory sluiceSplitGatewayFilterFactory(ClientAddresses clients) {
+        return new SplitGatewayFilterFactory(clients);
+    }
+}

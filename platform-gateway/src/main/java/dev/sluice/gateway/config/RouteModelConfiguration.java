@@ -1,0 +1,30 @@
+package dev.sluice.gateway.config;
+
+import dev.sluice.gateway.route.EnvironmentRoutes;
+import dev.sluice.gateway.route.RouteCompiler;
+import dev.sluice.gateway.route.RouteFilterFactory;
+import dev.sluice.gateway.route.RouteTable;
+import org.springframework.cloud.gateway.handler.predicate.HostRoutePredicateFactory;
+import org.springframework.cloud.gateway.handler.predicate.PathRoutePredicateFactory;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.ConfigurableEnvironment;
+
+import java.util.List;
+
+/** The route table, compiled from {@code sluice.gateway.routes} at startup; an invalid route stops the start. */
+@Configuration(proxyBeanMethods = false)
+public class RouteModelConfiguration {
+
+    @Bean
+    RouteCompiler routeCompiler(PathRoutePredicateFactory paths, HostRoutePredicateFactory hosts,
+            List<RouteFilterFactory> policies, SluiceGatewayProperties properties) {
+        return new RouteCompiler(paths, hosts, policies, properties.defaultTimeout());
+    }
+
+    @Bean
+    RouteTable routeTable(RouteCompiler compiler, ApplicationEventPublisher events, ConfigurableEnvironment environment) {
+        return new RouteTable(compiler, events, EnvironmentRoutes.read(environment));
+    }
+}

@@ -1,0 +1,116 @@
+package dev.sluice.gateway.ratelimit;
+
+import dev.sluice.gateway.problem.GatewayProblem;
+import dev.sluice.gateway.problem.ProblemResponses;
+import dev.sluice.gateway.route.FilterOrder;
+import dev.sluice.gateway.route.RouteDocument;
+import dev.sluice.gateway.route.RouteFilterFactory;
+import dev.sluice.gateway.route.Violations;
+import dev.sluice.gateway.support.ClientAddresses;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import org.springframework.cloud.gateway.filter.GatewayFilter;
+import org.springframework.cloud.gateway.filter.OrderedGatewayFilter;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.web.server.ServerWebExchange;
+import reactor.core.publisher.Mono;
+
+import java.security.Principal;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code rateLimit}: a token bucket per route and key, shared by all gateway nodes (see {@link ClusterRateLimiter}).
+ * Every answer carries {@code RateLimit-Limit}, {@code RateLimit-Remaining} and {@code RateLimit-Reset} (seconds);
+ * a denied request gets 429 problem+json with {@code Retry-After} and never reaches the upstream.
+ */
+public class RateLimitGatewayFilterFactory implements RouteFilterFactory {
+
+    private final ClusterRateLimiter limiter;
+    private final ClientAddresses clients;
+    private final MeterRegistry meters;
+
+    public RateLimitGatewayFilterFactory(ClusterRateLimiter limiter, ClientAddresses clients, MeterRegistry meters) {
+        this.limiter = limiter;
+        this.clients = clients;
+        this.meters = meters;
+    }
+
+    @Override
+    public GatewayFilter apply(RouteDocument route, Violations violations) {
+        RateLimitPolicy policy = route.rateLimit();
+        if (policy == null) {
+            return null;
+        }
+        String key = policy.keyOrIp();
+        Decisions decisions = new Decisions(meters, route.id());
+        Timer latency = Timer.builder("sluice.gateway.ratelimit.duration").description("Time to a limiter decision")
+                .tag("route", route.id()).register(meters);
+        return new OrderedGatewayFilter((exchange, chain) -> keyOf(key, route.id(), exchange)
+                .flatMap(value -> {
+                    long start = System.nanoTime();
+                    return limiter.decide(route.id() + "|" + value, policy)
+                            .doOnNext(decision -> latency.record(System.nanoTime() - start, TimeUnit.NANOSECONDS));
+                })
+                .flatMap(decision -> {
+                    decisions.count(decision);
+                    HttpHeaders headers = exchange.getResponse().getHeaders();
+                    headers.set("RateLimit-Limit", String.valueOf(decision.limit()));
+                    headers.set("RateLimit-Remaining", String.valueOf(decision.remaining()));
+                    headers.set("RateLimit-Reset", String.valueOf(seconds(decision.resetMillis())));
+                    if (decision.allowed()) {
+                        return chain.filter(exchange);
+                    }
+                    headers.set(HttpHeaders.RETRY_AFTER, String.valueOf(Math.max(1, seconds(decision.resetMillis()))));
+                    return ProblemResponses.write(exchange, GatewayProblem.of(HttpStatus.TOO_MANY_REQUESTS,
+                            "rate_limited", "Route '" + route.id() + "' allows " + policy.rate() + " requests per "
+                                    + policy.periodOrSecond().toMillis() + " ms for this " + key));
+                }), FilterOrder.RATE_LIMIT);
+    }
+
+    private static long seconds(long millis) {
+        return (millis + 999) / 1000;
+    }
+
+    /** The bucket key; braces are dropped so a client cannot steer the Redis hash slot. */
+    private Mono<String> keyOf(String kind, String routeId, ServerWebExchange exchange) {
+        if (kind.equals("route")) {
+            return Mono.just("route");
+        }
+        if (kind.equals("principal")) {
+            return exchange.getPrincipal().map(Principal::getName).map(name -> "principal:" + clean(name))
+                    .defaultIfEmpty("ip:" + clients.clientAddress(exchange));
+        }
+        if (kind.startsWith("header:")) {
+            String value = exchange.getRequest().getHeaders().getFirst(kind.substring("header:".length()));
+            return Mono.just(value != null ? "header:" + clean(value) : "ip:" + clients.clientAddress(exchange));
+        }
+        return Mono.just("ip:" + clients.clientAddress(exchange));
+    }
+
+    private static String clean(String value) {
+        String cleaned = value.replace("{", "").replace("}", "");
+        return cleaned.length() > 200 ? cleaned.substring(0, 200) : cleaned;
+    }
+
+    /** Limiter decisions by outcome: allowed, denied, and local-fallback (decided without Redis). */
+    private static final class Decisions {
+        private final Counter allowed;
+        private final Counter denied;
+        private final Counter localAllowed;
+        private final Counter localDenied;
+
+        Decisions(MeterRegistry meters, String routeId) {
+            allowed = meters.counter("sluice.gateway.ratelimit.decisions", "route", routeId, "decision", "allowed", "source", "cluster");
+            denied = meters.counter("sluice.gateway.ratelimit.decisions", "route", routeId, "decision", "denied", "source", "cluster");
+            localAllowed = meters.counter("sluice.gateway.ratelimit.decisions", "route", routeId, "decision", "allowed", "source", "local");
+            localDenied = meters.counter("sluice.gateway.ratelimit.decisions", "route", routeId, "decision", "denied", "source", "local");
+        }
+
+        void count(RateLimitDecision decision) {
+            boolean local = RateLimitDecision.LOCAL.equals(decision.source());
+            (decision.allowed() ? (local ? localAllowed : allowed) : (local ? localDenied : denied)).increment();
+        }
+    }
+}

@@ -1,0 +1,66 @@
+package dev.sluice.gateway.ratelimit;
+
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+import org.springframework.data.redis.core.script.RedisScript;
+import reactor.core.publisher.Mono;
+
+import java.util.List;
+
+/**
+ * The cluster-wide token bucket: one Redis hash per route and key, updated by one Lua script so that concurrent
+ * gateway nodes never both spend the last token. The script reads Redis's own clock, so node clocks do not matter.
+ */
+class RedisTokenBucket {
+
+    // KEYS[1]: the bucket; ARGV: tokens per period, period in ms, burst. Returns {allowed, remaining, reset ms}.
+    private static final String SCRIPT = """
+            if redis.replicate_commands then redis.replicate_commands() end
+            local clock = redis.call('TIME')
+            local now = tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)
+            local per_ms = tonumber(ARGV[1]) / tonumber(ARGV[2])
+            local burst = tonumber(ARGV[3])
+            local state = redis.call('HMGET', KEYS[1], 'tokens', 'at')
+            local tokens = tonumber(state[1])
+            local at = tonumber(state[2])
+            if tokens == nil or at == nil then
+              tokens = burst
+              at = now
+            end
+            tokens = math.min(burst, tokens + math.max(0, now - at) * per_ms)
+            local allowed = 0
+            if tokens >= 1 then
+              tokens = tokens - 1
+              allowed = 1
+            end
+            redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'at', tostring(now))
+            redis.call('PEXPIRE', KEYS[1], math.ceil(burst / per_ms) + 1000)
+            local reset
+            if allowed == 1 then
+              reset = math.ceil((burst - tokens) / per_ms)
+            else
+              reset = math.ceil((1 - tokens) / per_ms)
+            end
+            return {allowed, math.floor(tokens), reset}
+            """;
+
+    @SuppressWarnings("rawtypes")
+    private static final RedisScript<List> TOKEN_BUCKET = RedisScript.of(SCRIPT, List.class);
+
+    private final ReactiveStringRedisTemplate redis;
+
+    RedisTokenBucket(ReactiveStringRedisTemplate redis) {
+        this.redis = redis;
+    }
+
+    /** @param bucket the bucket's name; hash-tagged so that the whole bucket lives in one slot */
+    Mono<RateLimitDecision> take(String bucket, RateLimitPolicy policy) {
+        String key = "sluice:rl:{" + bucket + "}";
+        List<String> args = List.of(String.valueOf(policy.rate()), String.valueOf(policy.periodOrSecond().toMillis()),
+                String.valueOf(policy.burstOrRate()));
+        return redis.execute(TOKEN_BUCKET, List.of(key), args)
+                .next()
+                .map(result -> new RateLimitDecision(((Number) result.get(0)).longValue() == 1, policy.burstOrRate(),
+                        ((Number) result.get(1)).longValue(), ((Number) result.get(2)).longValue(),
+                        RateLimitDecision.CLUSTER));
+    }
+}

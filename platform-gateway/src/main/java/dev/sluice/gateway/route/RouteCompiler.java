@@ -1,0 +1,100 @@
+package dev.sluice.gateway.route;
+
+import org.springframework.cloud.gateway.filter.GatewayFilter;
+import org.springframework.cloud.gateway.filter.OrderedGatewayFilter;
+import org.springframework.cloud.gateway.filter.factory.StripPrefixGatewayFilterFactory;
+import org.springframework.cloud.gateway.handler.predicate.HostRoutePredicateFactory;
+import org.springframework.cloud.gateway.handler.predicate.PathRoutePredicateFactory;
+import org.springframework.cloud.gateway.route.Route;
+import org.springframework.cloud.gateway.support.RouteMetadataUtils;
+import org.springframework.http.HttpMethod;
+import org.springframework.web.server.ServerWebExchange;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
+
+/**
+ * Compiles validated route documents into Spring Cloud Gateway routes: a predicate from {@code match}, the route's
+ * timeout as Gateway's per-route response timeout, and one filter per policy the route uses.
+ */
+public class RouteCompiler {
+
+    private final PathRoutePredicateFactory paths;
+    private final HostRoutePredicateFactory hosts;
+    private final List<RouteFilterFactory> policies;
+    private final Duration defaultTimeout;
+
+    public RouteCompiler(PathRoutePredicateFactory paths, HostRoutePredicateFactory hosts,
+            List<RouteFilterFactory> policies, Duration defaultTimeout) {
+        this.paths = paths;
+        this.hosts = hosts;
+        this.policies = List.copyOf(policies);
+        this.defaultTimeout = defaultTimeout;
+    }
+
+    /**
+     * Validates and compiles a whole route table.
+     *
+     * @throws InvalidRoutesException listing every violation, when any route is invalid
+     */
+    public List<Route> compile(List<RouteDocument> documents) {
+        Violations violations = new Violations();
+        RouteValidator.validate(documents, violations.at(EnvironmentRoutes.PREFIX));
+        violations.throwIfAny();
+        List<Route> routes = new ArrayList<>(documents.size());
+        for (int i = 0; i < documents.size(); i++) {
+            routes.add(compile(documents.get(i), i, violations.at(EnvironmentRoutes.PREFIX).at(i)));
+        }
+        violations.throwIfAny();
+        return routes;
+    }
+
+    private Route compile(RouteDocument document, int order, Violations violations) {
+        List<GatewayFilter> filters = new ArrayList<>();
+        if (document.stripPrefix() != null && document.stripPrefix() > 0) {
+            StripPrefixGatewayFilterFactory.Config strip = new StripPrefixGatewayFilterFactory.Config();
+            strip.setParts(document.stripPrefix());
+            filters.add(new OrderedGatewayFilter(new StripPrefixGatewayFilterFactory().apply(strip), FilterOrder.STRIP_PREFIX));
+        }
+        for (RouteFilterFactory policy : policies) {
+            GatewayFilter filter = policy.apply(document, violations);
+            if (filter != null) {
+                filters.add(filter);
+            }
+        }
+        return Route.async()
+                .id(document.id())
+                .uri(document.uri())
+                .order(order)
+                .predicate(predicate(document.match()))
+                .metadata(Map.of(RouteMetadataUtils.RESPONSE_TIMEOUT_ATTR, document.timeoutOr(defaultTimeout).toMillis()))
+                .filters(filters)
+                .build();
+    }
+
+    private Predicate<ServerWebExchange> predicate(Match match) {
+        PathRoutePredicateFactory.Config path = new PathRoutePredicateFactory.Config();
+        path.setPatterns(List.of(match.path()));
+        Predicate<ServerWebExchange> predicate = paths.apply(path);
+        if (match.methods() != null && !match.methods().isEmpty()) {
+            Set<HttpMethod> methods = match.methods().stream().map(HttpMethod::valueOf).collect(Collectors.toSet());
+            predicate = predicate.and(exchange -> methods.contains(exchange.getRequest().getMethod()));
+        }
+        if (match.headers() != null && !match.headers().isEmpty()) {
+            Map<String, String> headers = Map.copyOf(match.headers());
+            predicate = predicate.and(exchange -> headers.entrySet().stream()
+                    .allMatch(h -> h.getValue().equals(exchange.getRequest().getHeaders().getFirst(h.getKey()))));
+        }
+        if (match.host() != null) {
+            HostRoutePredicateFactory.Config host = new HostRoutePredicateFactory.Config();
+            host.setPatterns(List.of(match.host()));
+            predicate = predicate.and(hosts.apply(host));
+        }
+        return predicate;
+    }
+}

@@ -1,0 +1,23 @@
+package dev.sluice.gateway.support;
+
+import io.netty.channel.ConnectTimeoutException;
+import reactor.netty.http.client.PrematureCloseException;
+
+import java.net.ConnectException;
+
+/** Classifies errors from the upstream call. */
+public final class UpstreamFailures {
+
+    private UpstreamFailures() {
+    }
+
+    /** The upstream could not be reached, or closed the connection before answering. */
+    public static boolean isConnectFailure(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            if (t instanceof ConnectException || t instanceof ConnectTimeoutException || t instanceof PrematureCloseException) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,333 @@
+package dev.sluice.gateway;
+
+import dev.sluice.gateway.support.TestBackend;
+import dev.sluice.test.process.Ports;
+import dev.sluice.test.redis.RedisCluster;
+import dev.sluice.test.redis.RedisClusterExtension;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.IntStream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Each route policy through a real gateway, onto real HTTP backends on loopback, with the real Redis Cluster
+ * behind the rate limits. The routes are in {@code application-policies.yml}.
+ */
+class GatewayPoliciesTest {
+
+    @RegisterExtension
+    static final RedisClusterExtension REDIS = new RedisClusterExtension(
+            RedisCluster.builder().nodeTimeout(Duration.ofMillis(1000)));
+
+    static TestBackend a;
+    static TestBackend b;
+    static ConfigurableApplicationContext gateway;
+    static int port;
+    final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    final JsonMapper json = JsonMapper.builder().build();
+
+    @BeforeAll
+    static void start() {
+        a = TestBackend.start("a");
+        b = TestBackend.start("b");
+        gateway = SpringApplication.run(GatewayApplication.class, "--server.port=0", "--management.server.port=0",
+                "--spring.profiles.active=policies",
+                "--backend.a=" + a.port(), "--backend.b=" + b.port(), "--backend.dead=" + Ports.free(),
+                "--spring.data.redis.cluster.nodes=" + REDIS.cluster().nodeAddresses(),
+                "--spring.cloud.discovery.client.simple.instances.pair[0].uri=" + a.url(),
+                "--spring.cloud.discovery.client.simple.instances.pair[1].uri=" + b.url());
+        port = ((WebServerApplicationContext) gateway).getWebServer().getPort();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (gateway != null) {
+            gateway.close();
+        }
+        a.close();
+        b.close();
+    }
+
+    // --- routing -------------------------------------------------------------------------------------------------
+
+    @Test
+    void aPlainRoutePassesPathQueryAndBodyThrough() throws Exception {
+        HttpResponse<String> response = send(request("/echo/x?q=1").POST(HttpRequest.BodyPublishers.ofString("hi")));
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body()).isEqualTo("a POST /echo/x?q=1 hi");
+    }
+
+    @Test
+    void stripPrefixDropsLeadingSegments() throws Exception {
+        assertThat(send(request("/s/echo/y")).body()).isEqualTo("a GET /echo/y");
+    }
+
+    @Test
+    void headerAndMethodConditionsMustAllHold() throws Exception {
+        assertThat(send(request("/tenant/1").header("X-Tenant", "acme")).body()).isEqualTo("b GET /tenant/1");
+        assertProblem(send(request("/tenant/1").header("X-Tenant", "other")), 404, "not_found");
+        assertProblem(send(request("/tenant/1").header("X-Tenant", "acme").DELETE()), 404, "not_found");
+    }
+
+    @Test
+    void lbNamesResolveThroughDiscoveryAndRoundRobin() throws Exception {
+        Set<String> seen = new HashSet<>();
+        for (int i = 0; i < 6; i++) {
+            HttpResponse<String> response = send(request("/lb/echo/rr"));
+            assertThat(response.statusCode()).isEqualTo(200);
+            seen.add(response.headers().firstValue("X-Backend").orElseThrow());
+        }
+        assertThat(seen).containsExactlyInAnyOrder("a", "b");
+    }
+
+    // --- protection ----------------------------------------------------------------------------------------------
+
+    @Test
+    void aSlowUpstreamIsCutAtTheRouteTimeoutWithA504Problem() throws Exception {
+        long start = System.nanoTime();
+        HttpResponse<String> response = send(request("/slow/3000/x"));
+        long tookMs = (System.nanoTime() - start) / 1_000_000;
+        assertProblem(response, 504, "upstream_timeout");
+        assertThat(tookMs).isLessThan(2500);
+    }
+
+    @Test
+    void idempotentRequestsAreRetriedUntilTheUpstreamRecovers() throws Exception {
+        String id = UUID.randomUUID().toString();
+        HttpResponse<String> response = send(request("/flaky/2/get").header("X-Test-Id", id));
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(a.received().stream().filter(r -> id.equals(first(r.headers(), "X-test-id"))).count()).isEqualTo(3);
+    }
+
+    @Test
+    void postIsRetriedOnlyWithAnIdempotencyKeyAndTheBodyIsSentAgain() throws Exception {
+        String plain = UUID.randomUUID().toString();
+        HttpResponse<String> once = send(request("/flaky/1/post").header("X-Test-Id", plain)
+                .POST(HttpRequest.BodyPublishers.ofString("body-1")));
+        assertThat(once.statusCode()).isEqualTo(503);
+        assertThat(receivedWithId(plain)).isEqualTo(1);
+
+        String keyed = UUID.randomUUID().toString();
+        HttpResponse<String> retried = send(request("/flaky/1/post").header("X-Test-Id", keyed)
+                .header("Idempotency-Key", keyed).POST(HttpRequest.BodyPublishers.ofString("body-2")));
+        assertThat(retried.statusCode()).isEqualTo(200);
+        assertThat(retried.body()).isEqualTo("a POST /flaky/1/post body-2");
+        assertThat(receivedWithId(keyed)).isEqualTo(2);
+    }
+
+    @Test
+    void retriesGiveUpAfterTheConfiguredAttempts() throws Exception {
+        String id = UUID.randomUUID().toString();
+        HttpResponse<String> response = send(request("/flaky/10/get").header("X-Test-Id", id));
+        assertThat(response.statusCode()).isEqualTo(503);
+        assertThat(receivedWithId(id)).isEqualTo(3);
+    }
+
+    @Test
+    void aFailingRouteOpensItsBreakerAndAnswersWithTheStaticFallback() throws Exception {
+        for (int i = 0; i < 4; i++) {
+            assertThat(send(request("/status/500/x")).statusCode()).isEqualTo(500); // upstream answers pass through
+        }
+        long before = a.receivedOn("/status/");
+        HttpResponse<String> degraded = send(request("/status/500/x"));
+        assertThat(degraded.statusCode()).isEqualTo(503);
+        assertThat(degraded.headers().firstValue("Sluice-Degraded")).hasValue("circuit_open");
+        assertThat(degraded.headers().firstValue("X-Fallback")).hasValue("static");
+        assertThat(json.readTree(degraded.body()).path("message").asString()).isEqualTo("paused");
+        assertThat(a.receivedOn("/status/")).isEqualTo(before);
+    }
+
+    @Test
+    void anUnreachableUpstreamIsA502ProblemAndThenTheBreakerOpens() throws Exception {
+        for (int i = 0; i < 3; i++) {
+            assertProblem(send(request("/dead/x")), 502, "upstream_unreachable");
+        }
+        HttpResponse<String> open = send(request("/dead/x"));
+        assertProblem(open, 503, "circuit_open");
+        assertThat(open.headers().firstValue("Sluice-Degraded")).hasValue("circuit_open");
+    }
+
+    @Test
+    void theBulkheadTurnsAwayRequestsBeyondItsLimit() throws Exception {
+        List<CompletableFuture<HttpResponse<String>>> calls = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            calls.add(http.sendAsync(request("/bulk/slow/700/b" + i).build(), HttpResponse.BodyHandlers.ofString()));
+        }
+        List<Integer> statuses = calls.stream().map(CompletableFuture::join).map(HttpResponse::statusCode).toList();
+        assertThat(statuses).containsOnly(200, 503);
+        assertThat(statuses.stream().filter(s -> s == 200).count()).isEqualTo(2);
+        HttpResponse<String> rejected = calls.stream().map(CompletableFuture::join).filter(r -> r.statusCode() == 503)
+                .findFirst().orElseThrow();
+        assertProblem(rejected, 503, "bulkhead_full");
+    }
+
+    // --- validation ----------------------------------------------------------------------------------------------
+
+    @Test
+    void aValidRequestPassesValidationWithItsBody() throws Exception {
+        HttpResponse<String> response = send(order("k1", "application/json", "{\"sku\":\"abc-1\",\"quantity\":2}"));
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body()).isEqualTo("a POST /orders {\"sku\":\"abc-1\",\"quantity\":2}");
+    }
+
+    @Test
+    void schemaViolationsAreListedWithJsonPointersAndNeverReachTheUpstream() throws Exception {
+        long before = a.receivedOn("/orders");
+        HttpResponse<String> response = send(order("k2", "application/json", "{\"sku\":\"NOT VALID\",\"quantity\":0,\"x\":1}"));
+        JsonNode problem = assertProblem(response, 400, "invalid_request");
+        List<String> pointers = new ArrayList<>();
+        problem.path("errors").forEach(e -> pointers.add(e.path("pointer").asString()));
+        assertThat(pointers).contains("/sku", "/quantity");
+        assertThat(problem.path("errors").size()).isGreaterThanOrEqualTo(3); // the extra property too
+        assertThat(a.receivedOn("/orders")).isEqualTo(before);
+    }
+
+    @Test
+    void badJsonMissingHeadersWrongTypesAndBigBodiesAreRejected() throws Exception {
+        long before = a.receivedOn("/orders");
+        assertProblem(send(order("k3", "application/json", "{\"sku\":")), 400, "malformed_body");
+        assertProblem(send(order("k3", "application/json", "")), 400, "invalid_request");
+        JsonNode missing = assertProblem(send(order(null, "application/json", "{\"sku\":\"a\",\"quantity\":1}")), 400,
+                "invalid_request");
+        assertThat(missing.path("errors").get(0).path("header").asString()).isEqualTo("Idempotency-Key");
+        assertProblem(send(order("k3", "text/plain", "{\"sku\":\"a\",\"quantity\":1}")), 415, "unsupported_media_type");
+        String big = "{\"sku\":\"" + "a".repeat(2000) + "\",\"quantity\":1}";
+        assertProblem(send(order("k3", "application/json", big)), 413, "body_too_large");
+        assertThat(a.receivedOn("/orders")).isEqualTo(before);
+    }
+
+    @Test
+    void aSchemaCanComeFromTheClasspath() throws Exception {
+        HttpResponse<String> bad = send(request("/file-orders").header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"sku\":\"x\"}")));
+        JsonNode problem = assertProblem(bad, 400, "invalid_request");
+        assertThat(problem.path("errors").get(0).path("message").asString()).contains("quantity");
+        HttpResponse<String> good = send(request("/file-orders").header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"sku\":\"x\",\"quantity\":1}")));
+        assertThat(good.statusCode()).isEqualTo(200);
+    }
+
+    // --- traffic split -------------------------------------------------------------------------------------------
+
+    @Test
+    void aTenPercentSplitLandsWithinThreePointsOverTwoThousandRequests() {
+        List<CompletableFuture<HttpResponse<String>>> calls = IntStream.range(0, 2000)
+                .mapToObj(i -> http.sendAsync(request("/split/x").build(), HttpResponse.BodyHandlers.ofString()))
+                .toList();
+        long toB = calls.stream().map(CompletableFuture::join)
+                .peek(r -> assertThat(r.statusCode()).isEqualTo(200))
+                .filter(r -> r.headers().firstValue("X-Backend").orElseThrow().equals("b")).count();
+        double percent = toB / 20.0;
+        assertThat(percent).isBetween(7.0, 13.0);
+    }
+
+    @Test
+    void aHeaderCanaryAlwaysGoesToTheCanary() throws Exception {
+        for (int i = 0; i < 20; i++) {
+            assertThat(send(request("/split/x").header("X-Canary", "true")).headers().firstValue("X-Backend")).hasValue("b");
+        }
+    }
+
+    @Test
+    void aStickySplitKeepsEachClientOnOneSide() throws Exception {
+        Set<String> sides = new HashSet<>();
+        for (int user = 0; user < 20; user++) {
+            Set<String> seen = new HashSet<>();
+            for (int i = 0; i < 5; i++) {
+                seen.add(send(request("/sticky/x").header("X-User", "user-" + user)).headers().firstValue("X-Backend").orElseThrow());
+            }
+            assertThat(seen).hasSize(1);
+            sides.addAll(seen);
+        }
+        assertThat(sides).containsExactlyInAnyOrder("a", "b");
+    }
+
+    // --- rate limiting -------------------------------------------------------------------------------------------
+
+    @Test
+    void theRateLimitAnswersWithHeadersAndA429ProblemPerKey() throws Exception {
+        String client = UUID.randomUUID().toString();
+        for (int i = 0; i < 5; i++) {
+            HttpResponse<String> ok = send(request("/limited/x").header("X-Client", client));
+            assertThat(ok.statusCode()).isEqualTo(200);
+            assertThat(ok.headers().firstValue("RateLimit-Limit")).hasValue("5");
+            assertThat(ok.headers().firstValue("RateLimit-Remaining")).hasValue(String.valueOf(4 - i));
+            assertThat(ok.headers().firstValue("RateLimit-Reset")).isPresent();
+        }
+        long before = a.receivedOn("/limited");
+        HttpResponse<String> denied = send(request("/limited/x").header("X-Client", client));
+        assertProblem(denied, 429, "rate_limited");
+        assertThat(Integer.parseInt(denied.headers().firstValue("Retry-After").orElseThrow())).isBetween(1, 2);
+        assertThat(denied.headers().firstValue("RateLimit-Remaining")).hasValue("0");
+        assertThat(a.receivedOn("/limited")).isEqualTo(before);
+        assertThat(send(request("/limited/x").header("X-Client", "someone-else")).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void forwardedForIsBelievedFromTrustedProxiesOnly() throws Exception {
+        // The test connects from 127.0.0.1, which this profile trusts: each forwarded client has its own bucket.
+        String first = "203.0.113." + (1 + (int) (Math.random() * 100));
+        String second = "198.51.100." + (1 + (int) (Math.random() * 100));
+        for (int i = 0; i < 3; i++) {
+            assertThat(send(request("/limited-ip/x").header("X-Forwarded-For", first)).statusCode()).isEqualTo(200);
+        }
+        assertThat(send(request("/limited-ip/x").header("X-Forwarded-For", first)).statusCode()).isEqualTo(429);
+        assertThat(send(request("/limited-ip/x").header("X-Forwarded-For", "10.9.9.9, " + second)).statusCode()).isEqualTo(200);
+    }
+
+    // --- helpers -------------------------------------------------------------------------------------------------
+
+    private long receivedWithId(String id) {
+        return a.received().stream().filter(r -> id.equals(first(r.headers(), "X-test-id"))).count();
+    }
+
+    private static String first(Map<String, List<String>> headers, String name) {
+        return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name)).map(e -> e.getValue().get(0))
+                .findFirst().orElse(null);
+    }
+
+    private HttpRequest.Builder order(String key, String contentType, String body) {
+        HttpRequest.Builder builder = request("/orders").header("Content-Type", contentType)
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        return key == null ? builder : builder.header("Idempotency-Key", key);
+    }
+
+    private JsonNode assertProblem(HttpResponse<String> response, int status, String code) {
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
+        assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+        JsonNode problem = json.readTree(response.body());
+        assertThat(problem.path("type").asString()).as(response.body()).isEqualTo("https://sluice.dev/problems/" + code);
+        assertThat(problem.path("status").asInt()).isEqualTo(status);
+        assertThat(response.body()).doesNotContain("Exception").doesNotContain("\tat ");
+        return problem;
+    }
+
+    private HttpRequest.Builder request(String path) {
+        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(10));
+    }
+
+    private HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+}

@@ -1,0 +1,219 @@
+package dev.sluice.gateway.ratelimit;
+
+import dev.sluice.gateway.support.GatewayProcess;
+import dev.sluice.gateway.support.TestBackend;
+import dev.sluice.test.redis.RedisCluster;
+import dev.sluice.test.redis.RedisClusterExtension;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Two gateway processes share one rate limit through the Redis Cluster, and keep enforcing it, without stalling,
+ * while the master holding the bucket is killed and its replica promoted.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ClusterRateLimitTest {
+
+    static final int RATE = 40;
+    static final String BUCKET_KEY = "sluice:rl:{limited|route}";
+
+    @RegisterExtension
+    static final RedisClusterExtension REDIS = new RedisClusterExtension(
+            RedisCluster.builder().nodeTimeout(Duration.ofMillis(1000)));
+
+    static TestBackend backend;
+    static final List<GatewayProcess> gateways = new ArrayList<>();
+    final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    final JsonMapper json = JsonMapper.builder().build();
+
+    record Sample(long atNanos, long tookNanos, int status) {
+    }
+
+    @BeforeAll
+    static void start() throws Exception {
+        backend = TestBackend.start("backend");
+        Path logs = Files.createDirectories(Path.of("target", "cluster-rate-limit"));
+        List<String> args = List.of(
+                "--spring.data.redis.cluster.nodes=" + REDIS.cluster().nodeAddresses(),
+                "--management.endpoints.web.exposure.include=health,metrics",
+                "--sluice.gateway.routes[0].id=limited",
+                "--sluice.gateway.routes[0].uri=" + backend.url(),
+                "--sluice.gateway.routes[0].match.path=/limited/**",
+                "--sluice.gateway.routes[0].rateLimit.rate=" + RATE,
+                "--sluice.gateway.routes[0].rateLimit.burst=" + RATE,
+                "--sluice.gateway.routes[0].rateLimit.key=route",
+                "--sluice.gateway.routes[1].id=open",
+                "--sluice.gateway.routes[1].uri=" + backend.url(),
+                "--sluice.gateway.routes[1].match.path=/open/**");
+        try {
+            gateways.add(GatewayProcess.start("gateway-1", logs, args));
+            gateways.add(GatewayProcess.start("gateway-2", logs, args));
+        }
+        catch (RuntimeException e) {
+            stop();
+            throw e;
+        }
+    }
+
+    @AfterAll
+    static void stop() {
+        gateways.forEach(GatewayProcess::close);
+        gateways.clear();
+        if (backend != null) {
+            backend.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void twoNodesTogetherAdmitTheConfiguredRateNotDouble() throws Exception {
+        warmUp();
+        Thread.sleep(1500); // the bucket refills to its burst
+        List<Sample> samples = load(Duration.ofSeconds(5), null);
+        long admitted = samples.stream().filter(s -> s.status() == 200).count();
+        long expected = RATE + RATE * 5L;
+        System.out.printf("shared quota: %d requests, %d admitted, %d expected%n", samples.size(), admitted, expected);
+        assertThat(samples).allMatch(s -> s.status() == 200 || s.status() == 429);
+        assertThat(samples.size()).isGreaterThan((int) expected * 2); // the load really exceeded the rate
+        assertThat(admitted).isBetween((long) (expected * 0.8), (long) (expected * 1.2));
+    }
+
+    @Test
+    @Order(2)
+    void aMasterFailoverNeitherOpensNorStallsTheLimiter() throws Exception {
+        AtomicReference<RedisCluster.Failover> failover = new AtomicReference<>();
+        AtomicReference<Long> killedAt = new AtomicReference<>();
+        List<Sample> samples = load(Duration.ofSeconds(12), () -> {
+            sleep(2000);
+            killedAt.set(System.nanoTime());
+            failover.set(REDIS.cluster().killMasterAndAwaitFailover(BUCKET_KEY, Duration.ofSeconds(30)));
+        });
+        assertThat(failover.get()).isNotNull();
+        double windowSeconds = failover.get().took().toMillis() / 1000.0 + 2;
+        long windowEnd = killedAt.get() + (long) (windowSeconds * 1e9);
+        long admittedInWindow = samples.stream()
+                .filter(s -> s.atNanos() >= killedAt.get() && s.atNanos() < windowEnd && s.status() == 200).count();
+        long maxMillis = samples.stream().mapToLong(Sample::tookNanos).max().orElseThrow() / 1_000_000;
+        double limiterMaxMillis = gateways.stream().mapToDouble(this::limiterMaxMillis).max().orElseThrow();
+        double local = gateways.stream().mapToDouble(g -> count(g, "sluice.gateway.ratelimit.decisions", "source:local")).sum();
+        System.out.printf("failover took %d ms; %.1f s window: %d admitted (%.1f/s, rate %d/s); "
+                        + "slowest request %d ms, slowest limiter decision %.1f ms; %.0f local decisions%n",
+                failover.get().took().toMillis(), windowSeconds, admittedInWindow, admittedInWindow / windowSeconds, RATE,
+                maxMillis, limiterMaxMillis, local);
+
+        assertThat(samples).allMatch(s -> s.status() == 200 || s.status() == 429);
+        assertThat(limiterMaxMillis).isLessThan(200);
+        assertThat(local).isGreaterThan(0); // the fallback really ran
+        assertThat(admittedInWindow).isLessThanOrEqualTo((long) (2 * RATE * windowSeconds));
+        assertThat(admittedInWindow).isGreaterThan(0); // and it did not fail closed either
+    }
+
+    // --- helpers ---------------------------------------------------------------------------------------------
+
+    private void warmUp() throws Exception {
+        for (int i = 0; i < 200; i++) {
+            for (GatewayProcess g : gateways) {
+                http.send(HttpRequest.newBuilder(g.uri("/open/warm")).build(), HttpResponse.BodyHandlers.discarding());
+            }
+        }
+    }
+
+    /** Eight clients, alternating between the two nodes, as fast as they can for {@code duration}. */
+    private List<Sample> load(Duration duration, Runnable during) throws Exception {
+        ConcurrentLinkedQueue<Sample> samples = new ConcurrentLinkedQueue<>();
+        long end = System.nanoTime() + duration.toNanos();
+        ExecutorService pool = Executors.newFixedThreadPool(9);
+        try {
+            List<CompletableFuture<?>> clients = new ArrayList<>();
+            for (int c = 0; c < 8; c++) {
+                GatewayProcess gateway = gateways.get(c % gateways.size());
+                clients.add(CompletableFuture.runAsync(() -> {
+                    while (System.nanoTime() < end) {
+                        long start = System.nanoTime();
+                        int status;
+                        try {
+                            status = http.send(HttpRequest.newBuilder(gateway.uri("/limited/x"))
+                                    .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+                        }
+                        catch (Exception e) {
+                            status = -1;
+                        }
+                        samples.add(new Sample(start, System.nanoTime() - start, status));
+                    }
+                }, pool));
+            }
+            if (during != null) {
+                clients.add(CompletableFuture.runAsync(during, pool));
+            }
+            CompletableFuture.allOf(clients.toArray(CompletableFuture[]::new)).get();
+        }
+        finally {
+            pool.shutdownNow();
+        }
+        return new ArrayList<>(samples);
+    }
+
+    private double limiterMaxMillis(GatewayProcess gateway) {
+        JsonNode metric = metric(gateway, "sluice.gateway.ratelimit.duration", null);
+        for (JsonNode m : metric.path("measurements")) {
+            if (m.path("statistic").asString().equals("MAX")) {
+                return m.path("value").asDouble() * 1000;
+            }
+        }
+        throw new AssertionError("no MAX in " + metric);
+    }
+
+    private double count(GatewayProcess gateway, String name, String tag) {
+        JsonNode metric = metric(gateway, name, tag);
+        for (JsonNode m : metric.path("measurements")) {
+            if (m.path("statistic").asString().equals("COUNT")) {
+                return m.path("value").asDouble();
+            }
+        }
+        return 0;
+    }
+
+    private JsonNode metric(GatewayProcess gateway, String name, String tag) {
+        try {
+            URI uri = gateway.management("/actuator/metrics/" + name + (tag != null ? "?tag=" + tag : ""));
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString());
+            return response.statusCode() == 200 ? json.readTree(response.body()) : json.createObjectNode();
+        }
+        catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

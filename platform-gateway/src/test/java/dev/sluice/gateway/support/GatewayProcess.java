@@ -1,0 +1,91 @@
+package dev.sluice.gateway.support;
+
+import dev.sluice.gateway.GatewayApplication;
+import dev.sluice.test.process.Await;
+import dev.sluice.test.process.ManagedProcess;
+import dev.sluice.test.process.Ports;
+
+import java.io.File;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A gateway in its own JVM, started from the test classpath: a real second (or third) node of the cluster. Stopped
+ * by {@link #close()}, and by the process reaper if the test JVM dies first.
+ */
+public final class GatewayProcess implements AutoCloseable {
+
+    private final ManagedProcess process;
+    private final int port;
+    private final int managementPort;
+
+    private GatewayProcess(ManagedProcess process, int port, int managementPort) {
+        this.process = process;
+        this.port = port;
+        this.managementPort = managementPort;
+    }
+
+    public static GatewayProcess start(String name, Path logDir, List<String> arguments) {
+        int port = Ports.free();
+        int managementPort = Ports.free();
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add("-Xmx256m");
+        command.add("-XX:TieredStopAtLevel=1");
+        command.add("-cp");
+        command.add(testClassPath());
+        command.add(GatewayApplication.class.getName());
+        command.add("--server.port=" + port);
+        command.add("--server.address=127.0.0.1");
+        command.add("--management.server.port=" + managementPort);
+        command.add("--management.server.address=127.0.0.1");
+        command.add("--sluice.gateway.node-id=" + name);
+        command.addAll(arguments);
+        ManagedProcess process = ManagedProcess.start(name, command, logDir, logDir.resolve(name + ".log"), Map.of());
+        GatewayProcess gateway = new GatewayProcess(process, port, managementPort);
+        HttpClient http = HttpClient.newHttpClient();
+        Await.until(name + " to be ready", Duration.ofSeconds(60), process, () -> {
+            try {
+                return http.send(HttpRequest.newBuilder(gateway.management("/actuator/health/readiness")).build(),
+                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+            }
+            catch (Exception e) {
+                return false;
+            }
+        });
+        return gateway;
+    }
+
+    /** The fork's real classpath: Surefire may hand the JVM a manifest-only jar instead. */
+    private static String testClassPath() {
+        String path = System.getProperty("surefire.test.class.path");
+        if (path == null || path.isBlank()) {
+            path = System.getProperty("java.class.path");
+        }
+        return String.join(File.pathSeparator, path.split(File.pathSeparator));
+    }
+
+    public URI uri(String path) {
+        return URI.create("http://127.0.0.1:" + port + path);
+    }
+
+    public URI management(String path) {
+        return URI.create("http://127.0.0.1:" + managementPort + path);
+    }
+
+    public Path log() {
+        return process.log();
+    }
+
+    @Override
+    public void close() {
+        process.stop(Duration.ofSeconds(10));
+    }
+}

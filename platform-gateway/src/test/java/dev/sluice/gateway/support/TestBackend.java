@@ -1,0 +1,118 @@
+package dev.sluice.gateway.support;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A real HTTP backend on loopback whose behaviour the path picks:
+ * <ul>
+ * <li>{@code /slow/<ms>/...} answers 200 after sleeping;</li>
+ * <li>{@code /status/<code>/...} answers that status;</li>
+ * <li>{@code /flaky/<n>/...} answers 503 to the first n requests with the same {@code X-Test-Id}, then 200;</li>
+ * <li>anything else answers 200 with {@code <name> <METHOD> <path?query> <body>}.</li>
+ * </ul>
+ * Every answer carries {@code X-Backend: <name>}, and the backend records what it received.
+ */
+public final class TestBackend implements AutoCloseable {
+
+    public record Received(String method, String path, Map<String, List<String>> headers, String body) {
+    }
+
+    private final String name;
+    private final HttpServer server;
+    private final List<Received> received = new CopyOnWriteArrayList<>();
+    private final Map<String, AtomicInteger> flakyCounts = new ConcurrentHashMap<>();
+
+    private TestBackend(String name) throws IOException {
+        System.setProperty("sun.net.httpserver.nodelay", "true");
+        this.name = name;
+        this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 128);
+        server.setExecutor(Executors.newFixedThreadPool(32, r -> {
+            Thread t = new Thread(r, name + "-http");
+            t.setDaemon(true);
+            return t;
+        }));
+        server.createContext("/", this::handle);
+        server.start();
+    }
+
+    public static TestBackend start(String name) {
+        try {
+            return new TestBackend(name);
+        }
+        catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    public String url() {
+        return "http://127.0.0.1:" + port();
+    }
+
+    public List<Received> received() {
+        return received;
+    }
+
+    public long receivedOn(String pathPrefix) {
+        return received.stream().filter(r -> r.path().startsWith(pathPrefix)).count();
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+            String path = exchange.getRequestURI().getRawPath();
+            String query = exchange.getRequestURI().getRawQuery();
+            received.add(new Received(exchange.getRequestMethod(), path, Map.copyOf(exchange.getRequestHeaders()), body));
+            String[] parts = path.split("/");
+            int status = 200;
+            if (path.startsWith("/slow/")) {
+                sleep(Long.parseLong(parts[2]));
+            }
+            else if (path.startsWith("/status/")) {
+                status = Integer.parseInt(parts[2]);
+            }
+            else if (path.startsWith("/flaky/")) {
+                String id = exchange.getRequestHeaders().getFirst("X-Test-Id");
+                int seen = flakyCounts.computeIfAbsent(String.valueOf(id), k -> new AtomicInteger()).incrementAndGet();
+                status = seen <= Integer.parseInt(parts[2]) ? 503 : 200;
+            }
+            byte[] answer = (name + " " + exchange.getRequestMethod() + " " + path + (query != null ? "?" + query : "")
+                    + (body.isEmpty() ? "" : " " + body)).getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().set("X-Backend", name);
+            exchange.getResponseHeaders().set("Content-Type", "text/plain");
+            exchange.sendResponseHeaders(status, answer.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(answer);
+            }
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+}
