@@ -15,7 +15,10 @@ import java.util.List;
  * @param maxBodySize    the largest request body the gateway buffers (for validation or retries); 413 beyond
  * @param trustedProxies addresses or CIDR blocks whose {@code X-Forwarded-For} is believed
  * @param nodeId         this node's name in the cluster; a random one when absent
+ * @param zone           this node's zone (site), for {@code loadBalancer.zoneAffinity}; instances carry theirs in
+ *                       the {@code zone} metadata
  * @param rateLimit      the cluster-wide limiter's own settings
+ * @param outliers       passive outlier detection for {@code lb://} services
  */
 @ConfigurationProperties("sluice.gateway")
 public record SluiceGatewayProperties(
@@ -23,7 +26,9 @@ public record SluiceGatewayProperties(
         @DefaultValue("10MB") DataSize maxBodySize,
         @DefaultValue List<String> trustedProxies,
         String nodeId,
-        @DefaultValue RateLimit rateLimit) {
+        String zone,
+        @DefaultValue RateLimit rateLimit,
+        @DefaultValue Outliers outliers) {
 
     /**
      * @param redisTimeout   the budget of one Redis call; past it the request is decided locally
@@ -36,5 +41,18 @@ public record SluiceGatewayProperties(
             @DefaultValue("2s") Duration breakerOpenFor,
             @DefaultValue("1s") Duration heartbeat,
             @DefaultValue("1") int expectedNodes) {
+    }
+
+    /**
+     * @param consecutiveFailures failures in a row (errors or 5xx) that eject an instance
+     * @param baseEjection        the first ejection's length; the n-th lasts n times as long
+     * @param maxEjection         the longest ejection
+     * @param maxEjectionPercent  the largest share of a service's instances ejected at once
+     */
+    public record Outliers(
+            @DefaultValue("5") int consecutiveFailures,
+            @DefaultValue("30s") Duration baseEjection,
+            @DefaultValue("5m") Duration maxEjection,
+            @DefaultValue("50") int maxEjectionPercent) {
     }
 }

@@ -10,11 +10,8 @@ import dev.sluice.gateway.route.Violations;
 public record LoadBalancerPolicy(String strategy, Boolean zoneAffinity) {
 
     public void validate(Violations v) {
-        if (strategy != null && !strategy.equals("round-robin")) {
-            v.add("strategy", "must be round-robin (weighted is not supported by this version yet)");
-        }
-        if (Boolean.TRUE.equals(zoneAffinity)) {
-            v.add("zoneAffinity", "is not supported by this version of the gateway yet");
+        if (strategy != null && !strategy.equals("round-robin") && !strategy.equals("weighted")) {
+            v.add("strategy", "must be round-robin or weighted");
         }
     }
 }

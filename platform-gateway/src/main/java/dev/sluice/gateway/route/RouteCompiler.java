@@ -1,5 +1,6 @@
 package dev.sluice.gateway.route;
 
+import dev.sluice.gateway.loadbalancer.SluiceLoadBalancer;
 import org.springframework.cloud.gateway.filter.GatewayFilter;
 import org.springframework.cloud.gateway.filter.OrderedGatewayFilter;
 import org.springframework.cloud.gateway.filter.factory.StripPrefixGatewayFilterFactory;
@@ -12,6 +13,7 @@ import org.springframework.web.server.ServerWebExchange;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -72,9 +74,19 @@ public class RouteCompiler {
                 .uri(document.uri())
                 .order(order)
                 .predicate(predicate(document.match()))
-                .metadata(Map.of(RouteMetadataUtils.RESPONSE_TIMEOUT_ATTR, document.timeoutOr(defaultTimeout).toMillis()))
+                .metadata(metadata(document))
                 .filters(filters)
                 .build();
+    }
+
+    /** Gateway's per-route response timeout, and the policies that code outside the filter chain reads. */
+    private Map<String, Object> metadata(RouteDocument document) {
+        Map<String, Object> metadata = new HashMap<>();
+        metadata.put(RouteMetadataUtils.RESPONSE_TIMEOUT_ATTR, document.timeoutOr(defaultTimeout).toMillis());
+        if (document.loadBalancer() != null) {
+            metadata.put(SluiceLoadBalancer.POLICY_METADATA, document.loadBalancer());
+        }
+        return metadata;
     }
 
     private Predicate<ServerWebExchange> predicate(Match match) {

@@ -64,7 +64,7 @@ public final class GatewayProcess implements AutoCloseable {
     }
 
     /** The fork's real classpath: Surefire may hand the JVM a manifest-only jar instead. */
-    private static String testClassPath() {
+    static String testClassPath() {
         String path = System.getProperty("surefire.test.class.path");
         if (path == null || path.isBlank()) {
             path = System.getProperty("java.class.path");

@@ -34,10 +34,10 @@ public final class TestBackend implements AutoCloseable {
     private final List<Received> received = new CopyOnWriteArrayList<>();
     private final Map<String, AtomicInteger> flakyCounts = new ConcurrentHashMap<>();
 
-    private TestBackend(String name) throws IOException {
+    private TestBackend(String name, int port) throws IOException {
         System.setProperty("sun.net.httpserver.nodelay", "true");
         this.name = name;
-        this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 128);
+        this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 128);
         server.setExecutor(Executors.newFixedThreadPool(32, r -> {
             Thread t = new Thread(r, name + "-http");
             t.setDaemon(true);
@@ -49,11 +49,17 @@ public final class TestBackend implements AutoCloseable {
 
     public static TestBackend start(String name) {
         try {
-            return new TestBackend(name);
+            return new TestBackend(name, 0);
         }
         catch (IOException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** Runs a backend as its own process: {@code TestBackend <name> <port>}; see {@link BackendProcess}. */
+    public static void main(String[] args) throws Exception {
+        new TestBackend(args[0], Integer.parseInt(args[1]));
+        Thread.currentThread().join();
     }
 
     public int port() {

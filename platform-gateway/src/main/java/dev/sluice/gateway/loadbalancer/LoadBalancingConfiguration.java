@@ -1,0 +1,24 @@
+package dev.sluice.gateway.loadbalancer;
+
+import dev.sluice.gateway.config.SluiceGatewayProperties;
+import org.springframework.cloud.loadbalancer.annotation.LoadBalancerClients;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** Every {@code lb://} service is balanced by {@link SluiceLoadBalancer}, with passive outlier detection. */
+@Configuration(proxyBeanMethods = false)
+@LoadBalancerClients(defaultConfiguration = SluiceLoadBalancerClientConfiguration.class)
+public class LoadBalancingConfiguration {
+
+    @Bean
+    OutlierDetector outlierDetector(SluiceGatewayProperties properties) {
+        SluiceGatewayProperties.Outliers o = properties.outliers();
+        return new OutlierDetector(o.consecutiveFailures(), o.baseEjection(), o.maxEjection(), o.maxEjectionPercent(),
+                System::currentTimeMillis);
+    }
+
+    @Bean
+    OutlierLifecycle outlierLifecycle(OutlierDetector outliers) {
+        return new OutlierLifecycle(outliers);
+    }
+}

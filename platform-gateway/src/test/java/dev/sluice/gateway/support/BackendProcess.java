@@ -1,0 +1,51 @@
+package dev.sluice.gateway.support;
+
+import dev.sluice.test.process.Await;
+import dev.sluice.test.process.ManagedProcess;
+import dev.sluice.test.process.Ports;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/** A {@link TestBackend} in its own JVM, so a test can kill it (SIGKILL) and start it again on the same port. */
+public final class BackendProcess implements AutoCloseable {
+
+    private final String name;
+    private final int port;
+    private final Path logDir;
+    private ManagedProcess process;
+
+    public BackendProcess(String name, Path logDir) {
+        this.name = name;
+        this.port = Ports.free();
+        this.logDir = logDir;
+        start();
+    }
+
+    public void start() {
+        process = ManagedProcess.start(name, List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-Xmx64m", "-XX:TieredStopAtLevel=1", "-cp", GatewayProcess.testClassPath(),
+                        TestBackend.class.getName(), name, String.valueOf(port)),
+                logDir, logDir.resolve(name + ".log"), Map.of());
+        Await.until(name + " to listen on " + port, Duration.ofSeconds(30), process, () -> Ports.isListening(port));
+    }
+
+    public void kill() {
+        process.kill();
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public String url() {
+        return "http://127.0.0.1:" + port;
+    }
+
+    @Override
+    public void close() {
+        process.stop(Duration.ofSeconds(5));
+    }
+}
