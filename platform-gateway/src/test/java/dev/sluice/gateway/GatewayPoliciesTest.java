@@ -44,7 +44,7 @@ class GatewayPoliciesTest {
     static TestBackend b;
     static ConfigurableApplicationContext gateway;
     static int port;
-    final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build();
     final JsonMapper json = JsonMapper.builder().build();
 
     @BeforeAll

@@ -43,7 +43,7 @@ class LoadBalancingTest {
     static TestBackend light;
     static ConfigurableApplicationContext gateway;
     static int port;
-    final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build();
 
     @BeforeAll
     static void start() throws Exception {

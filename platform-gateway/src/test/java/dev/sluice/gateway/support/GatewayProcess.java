@@ -50,7 +50,7 @@ public final class GatewayProcess implements AutoCloseable {
         command.addAll(arguments);
         ManagedProcess process = ManagedProcess.start(name, command, logDir, logDir.resolve(name + ".log"), Map.of());
         GatewayProcess gateway = new GatewayProcess(process, port, managementPort);
-        HttpClient http = HttpClient.newHttpClient();
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         Await.until(name + " to be ready", Duration.ofSeconds(60), process, () -> {
             try {
                 return http.send(HttpRequest.newBuilder(gateway.management("/actuator/health/readiness")).build(),
@@ -78,6 +78,11 @@ public final class GatewayProcess implements AutoCloseable {
 
     public URI management(String path) {
         return URI.create("http://127.0.0.1:" + managementPort + path);
+    }
+
+    @Override
+    public String toString() {
+        return process.name();
     }
 
     public Path log() {

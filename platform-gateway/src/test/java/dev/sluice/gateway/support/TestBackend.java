@@ -34,10 +34,10 @@ public final class TestBackend implements AutoCloseable {
     private final List<Received> received = new CopyOnWriteArrayList<>();
     private final Map<String, AtomicInteger> flakyCounts = new ConcurrentHashMap<>();
 
-    private TestBackend(String name, int port) throws IOException {
+    private TestBackend(String name, String host, int port) throws IOException {
         System.setProperty("sun.net.httpserver.nodelay", "true");
         this.name = name;
-        this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 128);
+        this.server = HttpServer.create(new InetSocketAddress(host, port), 128);
         server.setExecutor(Executors.newFixedThreadPool(32, r -> {
             Thread t = new Thread(r, name + "-http");
             t.setDaemon(true);
@@ -49,7 +49,17 @@ public final class TestBackend implements AutoCloseable {
 
     public static TestBackend start(String name) {
         try {
-            return new TestBackend(name, 0);
+            return new TestBackend(name, "127.0.0.1", 0);
+        }
+        catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** On a given loopback address and port: two backends can share a port on 127.0.0.1 and 127.0.0.2. */
+    public static TestBackend start(String name, String host, int port) {
+        try {
+            return new TestBackend(name, host, port);
         }
         catch (IOException e) {
             throw new IllegalStateException(e);
@@ -58,7 +68,7 @@ public final class TestBackend implements AutoCloseable {
 
     /** Runs a backend as its own process: {@code TestBackend <name> <port>}; see {@link BackendProcess}. */
     public static void main(String[] args) throws Exception {
-        new TestBackend(args[0], Integer.parseInt(args[1]));
+        new TestBackend(args[0], "127.0.0.1", Integer.parseInt(args[1]));
         Thread.currentThread().join();
     }
 

@@ -1,0 +1,80 @@
+package dev.sluice.gateway.admin;
+
+import dev.sluice.gateway.problem.GatewayProblem;
+import dev.sluice.gateway.problem.ProblemResponses;
+import org.springframework.boot.web.server.context.WebServerInitializedEvent;
+import org.springframework.context.ApplicationListener;
+import org.springframework.core.Ordered;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.HttpStatus;
+import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.server.WebFilter;
+import org.springframework.web.server.WebFilterChain;
+import reactor.core.publisher.Mono;
+
+import java.net.InetSocketAddress;
+import java.util.Optional;
+
+/**
+ * The management port is never anonymous beyond health: every other endpoint (Prometheus, later the Admin API)
+ * needs {@code Authorization: Bearer <token>} (401 without a valid one), and viewers may only read (403 otherwise).
+ * Traffic-port requests are not touched.
+ */
+public class ManagementAccessFilter implements WebFilter, Ordered, ApplicationListener<WebServerInitializedEvent> {
+
+    public static final String CALLER_ATTRIBUTE = ManagementAccessFilter.class.getName() + ".caller";
+    private final AdminTokens tokens;
+    private volatile int managementPort = -1;
+
+    public ManagementAccessFilter(AdminTokens tokens) {
+        this.tokens = tokens;
+    }
+
+    @Override
+    public void onApplicationEvent(WebServerInitializedEvent event) {
+        if ("management".equals(event.getApplicationContext().getServerNamespace())) {
+            managementPort = event.getWebServer().getPort();
+        }
+    }
+
+    @Override
+    public int getOrder() {
+        return Ordered.HIGHEST_PRECEDENCE;
+    }
+
+    @Override
+    public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
+        if (!isManagement(exchange)) {
+            return chain.filter(exchange);
+        }
+        String path = exchange.getRequest().getPath().pathWithinApplication().value();
+        if (path.equals("/actuator/health") || path.startsWith("/actuator/health/")) {
+            return chain.filter(exchange);
+        }
+        String header = exchange.getRequest().getHeaders().getFirst("Authorization");
+        Optional<AdminTokens.Caller> caller = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)
+                ? tokens.authenticate(header.substring(7).trim()) : Optional.empty();
+        if (caller.isEmpty()) {
+            exchange.getResponse().getHeaders().set("WWW-Authenticate", "Bearer");
+            return ProblemResponses.write(exchange, GatewayProblem.of(HttpStatus.UNAUTHORIZED, "unauthorized",
+                    "A valid bearer token is required"));
+        }
+        HttpMethod method = exchange.getRequest().getMethod();
+        boolean reads = method == HttpMethod.GET || method == HttpMethod.HEAD;
+        if (!reads && caller.get().role() != AdminTokens.Role.ADMIN) {
+            return ProblemResponses.write(exchange, GatewayProblem.of(HttpStatus.FORBIDDEN, "forbidden",
+                    "The token's role may only read"));
+        }
+        exchange.getAttributes().put(CALLER_ATTRIBUTE, caller.get());
+        return chain.filter(exchange);
+    }
+
+    private boolean isManagement(ServerWebExchange exchange) {
+        if (managementPort <= 0) {
+            // Same port for traffic and management: the actuator's base path tells them apart.
+            return exchange.getRequest().getPath().pathWithinApplication().value().startsWith("/actuator");
+        }
+        InetSocketAddress local = exchange.getRequest().getLocalAddress();
+        return local != null && local.getPort() == managementPort;
+    }
+}
