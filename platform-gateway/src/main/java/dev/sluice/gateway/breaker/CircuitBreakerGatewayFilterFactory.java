@@ -1,5 +1,7 @@
 package dev.sluice.gateway.breaker;
 
+import dev.sluice.gateway.cache.ResponseCache;
+import dev.sluice.gateway.cache.ResponseCacheGatewayFilterFactory;
 import dev.sluice.gateway.problem.GatewayProblem;
 import dev.sluice.gateway.problem.ProblemResponses;
 import dev.sluice.gateway.route.FilterOrder;
@@ -14,6 +16,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.cloud.gateway.filter.GatewayFilter;
 import org.springframework.cloud.gateway.filter.OrderedGatewayFilter;
+import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
@@ -23,6 +26,7 @@ import reactor.core.publisher.Mono;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -40,12 +44,14 @@ public class CircuitBreakerGatewayFilterFactory implements RouteFilterFactory {
 
     private final CircuitBreakerRegistry registry;
     private final Duration defaultTimeout;
+    private final ResponseCache cache;
     /** Breakers survive a route table swap when their policy is unchanged. */
     private final Map<String, PolicyBreaker> breakers = new ConcurrentHashMap<>();
 
-    public CircuitBreakerGatewayFilterFactory(CircuitBreakerRegistry registry, Duration defaultTimeout) {
+    public CircuitBreakerGatewayFilterFactory(CircuitBreakerRegistry registry, Duration defaultTimeout, ResponseCache cache) {
         this.registry = registry;
         this.defaultTimeout = defaultTimeout;
+        this.cache = cache;
     }
 
     private record PolicyBreaker(CircuitBreakerPolicy policy, Duration timeout, CircuitBreaker breaker) {
@@ -65,7 +71,7 @@ public class CircuitBreakerGatewayFilterFactory implements RouteFilterFactory {
             registry.remove(id);
             return new PolicyBreaker(policy, timeout, create(id, policy, timeout));
         }).breaker();
-        Fallback fallback = new Fallback(route.id(), policy.fallback());
+        Fallback fallback = new Fallback(route.id(), policy.fallback(), cache);
         return new OrderedGatewayFilter((exchange, chain) -> {
             if (!breaker.tryAcquirePermission()) {
                 return fallback.answer(exchange, "circuit_open");
@@ -125,25 +131,49 @@ public class CircuitBreakerGatewayFilterFactory implements RouteFilterFactory {
         }
     }
 
-    /** The degraded answer: the route's static fallback, or a 503 problem. */
+    /** The degraded answer: a stale cached answer, the route's static fallback, or a 503 problem. */
     private static final class Fallback {
 
+        private final String routeId;
         private final FallbackPolicy policy;
+        private final ResponseCache cache;
         private final byte[] body;
         private final GatewayProblem open;
+        private final GatewayProblem failed;
 
-        Fallback(String routeId, FallbackPolicy policy) {
+        Fallback(String routeId, FallbackPolicy policy, ResponseCache cache) {
+            this.routeId = routeId;
             this.policy = policy;
+            this.cache = cache;
             this.body = policy != null && policy.body() != null ? RouteJson.mapper().writeValueAsBytes(policy.body()) : null;
             this.open = GatewayProblem.of(HttpStatus.SERVICE_UNAVAILABLE, "circuit_open",
                     "Route '" + routeId + "' is failing and paused; try again shortly");
+            this.failed = GatewayProblem.of(HttpStatus.SERVICE_UNAVAILABLE, "upstream_failed",
+                    "Route '" + routeId + "' could not reach its upstream");
         }
 
         Mono<Void> answer(ServerWebExchange exchange, String reason) {
+            HttpMethod method = exchange.getRequest().getMethod();
+            if (policy != null && Boolean.TRUE.equals(policy.stale()) && (method == HttpMethod.GET || method == HttpMethod.HEAD)) {
+                return cache.lookup(routeId, exchange)
+                        .map(Optional::of)
+                        .defaultIfEmpty(Optional.empty())
+                        .flatMap(entry -> {
+                            if (entry.isEmpty()) {
+                                return answerStatically(exchange, reason);
+                            }
+                            exchange.getResponse().getHeaders().set(DEGRADED_HEADER, reason);
+                            return ResponseCacheGatewayFilterFactory.replay(exchange, entry.get(), "STALE");
+                        });
+            }
+            return answerStatically(exchange, reason);
+        }
+
+        private Mono<Void> answerStatically(ServerWebExchange exchange, String reason) {
             ServerHttpResponse response = exchange.getResponse();
-            if (policy == null) {
+            if (policy == null || (body == null && policy.status() == null && policy.headers() == null)) {
                 response.getHeaders().set(DEGRADED_HEADER, reason);
-                return ProblemResponses.write(exchange, open);
+                return ProblemResponses.write(exchange, reason.equals("circuit_open") ? open : failed);
             }
             response.setStatusCode(HttpStatus.valueOf(policy.statusOr503()));
             response.getHeaders().clear();

@@ -11,8 +11,10 @@ import java.util.Map;
  * @param status  the status of the static answer, 503 when absent
  * @param headers extra response headers
  * @param body    a JSON value, sent as {@code application/json}
+ * @param stale   answer GET and HEAD from the route's cache, even past freshness ({@code X-Cache: STALE}), when it
+ *                has the request; the static answer otherwise
  */
-public record FallbackPolicy(Integer status, Map<String, String> headers, JsonNode body) {
+public record FallbackPolicy(Integer status, Map<String, String> headers, JsonNode body, Boolean stale) {
 
     public FallbackPolicy {
         body = body == null || body.isNull() ? null : body; // JSON null means "no body"

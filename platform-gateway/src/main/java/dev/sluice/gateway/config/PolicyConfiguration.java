@@ -2,6 +2,8 @@ package dev.sluice.gateway.config;
 
 import dev.sluice.gateway.breaker.CircuitBreakerGatewayFilterFactory;
 import dev.sluice.gateway.bulkhead.BulkheadGatewayFilterFactory;
+import dev.sluice.gateway.cache.ResponseCache;
+import dev.sluice.gateway.cache.ResponseCacheGatewayFilterFactory;
 import dev.sluice.gateway.cluster.GatewayNodes;
 import dev.sluice.gateway.ratelimit.ClusterRateLimiter;
 import dev.sluice.gateway.ratelimit.RateLimitGatewayFilterFactory;
@@ -47,8 +49,19 @@ public class PolicyConfiguration {
 
     @Bean
     CircuitBreakerGatewayFilterFactory sluiceCircuitBreakerGatewayFilterFactory(CircuitBreakerRegistry breakers,
-            SluiceGatewayProperties properties) {
-        return new CircuitBreakerGatewayFilterFactory(breakers, properties.defaultTimeout());
+            SluiceGatewayProperties properties, ResponseCache cache) {
+        return new CircuitBreakerGatewayFilterFactory(breakers, properties.defaultTimeout(), cache);
+    }
+
+    @Bean
+    ResponseCache responseCache(ReactiveStringRedisTemplate redis, SluiceGatewayProperties properties,
+            CircuitBreakerRegistry breakers) {
+        return new ResponseCache(redis, properties.rateLimit().redisTimeout(), properties.cacheStaleFor(), breakers);
+    }
+
+    @Bean
+    ResponseCacheGatewayFilterFactory sluiceResponseCacheGatewayFilterFactory(ResponseCache cache, MeterRegistry meters) {
+        return new ResponseCacheGatewayFilterFactory(cache, meters);
     }
 
     @Bean

@@ -17,6 +17,7 @@ import java.util.List;
  * @param nodeId         this node's name in the cluster; a random one when absent
  * @param zone           this node's zone (site), for {@code loadBalancer.zoneAffinity}; instances carry theirs in
  *                       the {@code zone} metadata
+ * @param cacheStaleFor  how long past freshness cached answers are kept for {@code fallback.stale}
  * @param rateLimit      the cluster-wide limiter's own settings
  * @param outliers       passive outlier detection for {@code lb://} services
  */
@@ -27,6 +28,7 @@ public record SluiceGatewayProperties(
         @DefaultValue List<String> trustedProxies,
         String nodeId,
         String zone,
+        @DefaultValue("1h") Duration cacheStaleFor,
         @DefaultValue RateLimit rateLimit,
         @DefaultValue Outliers outliers) {
 

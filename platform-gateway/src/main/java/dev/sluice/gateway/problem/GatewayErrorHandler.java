@@ -25,6 +25,12 @@ public class GatewayErrorHandler implements ErrorWebExceptionHandler {
 
     @Override
     public Mono<Void> handle(ServerWebExchange exchange, Throwable error) {
+        if (exchange.getResponse().isCommitted()) {
+            // Too late for a problem: pass the error on so the server closes the connection instead of leaving it open.
+            log.warn("Error after the answer to {} {} had started", exchange.getRequest().getMethod(),
+                    exchange.getRequest().getPath(), error);
+            return Mono.error(error);
+        }
         return ProblemResponses.write(exchange, problemFor(error, exchange));
     }
 

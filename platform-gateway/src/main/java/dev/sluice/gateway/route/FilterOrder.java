@@ -7,6 +7,7 @@ package dev.sluice.gateway.route;
  * <li>{@link #RATE_LIMIT}: reject over-quota requests before any other work;</li>
  * <li>{@link #BULKHEAD}: then cap concurrency;</li>
  * <li>{@link #VALIDATION}: buffer the body (bounded) and check it;</li>
+ * <li>{@link #CACHE}: answer from the shared cache, or capture the upstream's answer for it;</li>
  * <li>Gateway's NettyWriteResponseFilter (-1) writes the upstream body once everything below has finished;</li>
  * <li>{@link #STRIP_PREFIX};</li>
  * <li>{@link #CIRCUIT_BREAKER}: sees the upstream status before the body is written, and answers with the fallback;</li>
@@ -22,6 +23,7 @@ public final class FilterOrder {
     public static final int RATE_LIMIT = -300;
     public static final int BULKHEAD = -250;
     public static final int VALIDATION = -200;
+    public static final int CACHE = -150;
     public static final int STRIP_PREFIX = 0;
     public static final int CIRCUIT_BREAKER = 10;
     public static final int RETRY = 20;

@@ -20,7 +20,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <li>{@code /slow/<ms>/...} answers 200 after sleeping;</li>
  * <li>{@code /status/<code>/...} answers that status;</li>
  * <li>{@code /flaky/<n>/...} answers 503 to the first n requests with the same {@code X-Test-Id}, then 200;</li>
- * <li>anything else answers 200 with {@code <name> <METHOD> <path?query> <body>}.</li>
+ * <li>{@code /big/<n>} answers n bytes;</li>
+ * <li>anything else answers 200 with {@code <name> <METHOD> <path?query> <body> #<requests so far>}.</li>
+ * </ul>
+ * The query parameters {@code cc} and {@code vary} set {@code Cache-Control} and {@code Vary} (the varied header's
+ * value is echoed in the body).
+ * <ul>
  * </ul>
  * Every answer carries {@code X-Backend: <name>}, and the backend records what it received.
  */
@@ -107,8 +112,23 @@ public final class TestBackend implements AutoCloseable {
                 int seen = flakyCounts.computeIfAbsent(String.valueOf(id), k -> new AtomicInteger()).incrementAndGet();
                 status = seen <= Integer.parseInt(parts[2]) ? 503 : 200;
             }
-            byte[] answer = (name + " " + exchange.getRequestMethod() + " " + path + (query != null ? "?" + query : "")
-                    + (body.isEmpty() ? "" : " " + body)).getBytes(StandardCharsets.UTF_8);
+            String text = name + " " + exchange.getRequestMethod() + " " + path + (query != null ? "?" + query : "")
+                    + (body.isEmpty() ? "" : " " + body);
+            if (path.startsWith("/big/")) {
+                text = "x".repeat(Integer.parseInt(parts[2]));
+            }
+            Map<String, String> params = params(query);
+            if (params.containsKey("cc")) {
+                exchange.getResponseHeaders().set("Cache-Control", params.get("cc"));
+            }
+            if (params.containsKey("vary")) {
+                exchange.getResponseHeaders().set("Vary", params.get("vary"));
+                text += " " + params.get("vary") + "=" + exchange.getRequestHeaders().getFirst(params.get("vary"));
+            }
+            if (!path.startsWith("/big/")) {
+                text += " #" + received.size();
+            }
+            byte[] answer = text.getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().set("X-Backend", name);
             exchange.getResponseHeaders().set("Content-Type", "text/plain");
             exchange.sendResponseHeaders(status, answer.length);
@@ -116,6 +136,17 @@ public final class TestBackend implements AutoCloseable {
                 out.write(answer);
             }
         }
+    }
+
+    private static Map<String, String> params(String query) {
+        Map<String, String> params = new java.util.HashMap<>();
+        if (query != null) {
+            for (String pair : query.split("&")) {
+                String[] kv = pair.split("=", 2);
+                params.put(kv[0], kv.length > 1 ? java.net.URLDecoder.decode(kv[1], StandardCharsets.UTF_8) : "");
+            }
+        }
+        return params;
     }
 
     private static void sleep(long millis) {
