@@ -113,6 +113,14 @@ class GatewayPoliciesTest {
     }
 
     @Test
+    void aRouteWithoutATimeoutGetsTheGatewayDefault() throws Exception {
+        long start = System.nanoTime();
+        HttpResponse<String> response = send(request("/default-slow/slow/3000/x"));
+        assertProblem(response, 504, "upstream_timeout");
+        assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(2500);
+    }
+
+    @Test
     void idempotentRequestsAreRetriedUntilTheUpstreamRecovers() throws Exception {
         String id = UUID.randomUUID().toString();
         HttpResponse<String> response = send(request("/flaky/2/get").header("X-Test-Id", id));

@@ -7,6 +7,7 @@ import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.cloud.gateway.config.HttpClientCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
@@ -22,6 +23,12 @@ public class GatewayCoreConfiguration {
     @Bean
     GatewayErrorHandler gatewayErrorHandler() {
         return new GatewayErrorHandler();
+    }
+
+    /** The default timeout on the HTTP client itself: no per-request timer for routes that set no timeout. */
+    @Bean
+    HttpClientCustomizer sluiceDefaultResponseTimeout(SluiceGatewayProperties properties) {
+        return client -> client.responseTimeout(properties.defaultTimeout());
     }
 
     @Bean

@@ -19,8 +19,8 @@ public class RouteModelConfiguration {
 
     @Bean
     RouteCompiler routeCompiler(PathRoutePredicateFactory paths, HostRoutePredicateFactory hosts,
-            List<RouteFilterFactory> policies, SluiceGatewayProperties properties) {
-        return new RouteCompiler(paths, hosts, policies, properties.defaultTimeout());
+            List<RouteFilterFactory> policies) {
+        return new RouteCompiler(paths, hosts, policies);
     }
 
     @Bean

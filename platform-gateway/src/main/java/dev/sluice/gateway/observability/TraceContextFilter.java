@@ -1,22 +1,22 @@
 package dev.sluice.gateway.observability;
 
-import org.springframework.cloud.gateway.filter.GatewayFilterChain;
-import org.springframework.cloud.gateway.filter.GlobalFilter;
+import org.springframework.cloud.gateway.filter.headers.HttpHeadersFilter;
 import org.springframework.core.Ordered;
-import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.http.HttpHeaders;
 import org.springframework.web.server.ServerWebExchange;
-import reactor.core.publisher.Mono;
 
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * W3C trace context: the upstream always gets a valid {@code traceparent}. A valid incoming one keeps its trace id
- * with the gateway as the new parent; a missing or malformed one is replaced by a new trace. {@code tracestate}
- * passes through with a valid parent only. The trace id is kept on the exchange for the access log. Spans are not
- * exported: add Micrometer Tracing for that.
+ * W3C trace context on the upstream request: it always carries a valid {@code traceparent}. A valid incoming one
+ * keeps its trace id with the gateway as the new parent; a missing or malformed one is replaced by a new trace.
+ * {@code tracestate} passes with a valid parent only. Applied where Gateway builds the upstream request's headers,
+ * so the incoming request is not copied for it. The trace id is kept on the exchange for the access log. Spans are
+ * not exported: add Micrometer Tracing for that.
  */
-public class TraceContextFilter implements GlobalFilter, Ordered {
+public class TraceContextFilter implements HttpHeadersFilter, Ordered {
 
     public static final String TRACE_ID_ATTRIBUTE = TraceContextFilter.class.getName() + ".traceId";
     private static final Pattern TRACEPARENT = Pattern.compile("00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})");
@@ -25,36 +25,24 @@ public class TraceContextFilter implements GlobalFilter, Ordered {
 
     @Override
     public int getOrder() {
-        return Ordered.HIGHEST_PRECEDENCE + 5;
+        return Ordered.LOWEST_PRECEDENCE;
     }
 
     @Override
-    public Mono<Void> filter(ServerWebExchange exchange, GatewayFilterChain chain) {
-        ServerHttpRequest request = exchange.getRequest();
-        String incoming = request.getHeaders().getFirst("traceparent");
-        String traceId;
-        String flags;
-        boolean valid = false;
-        var matcher = incoming == null ? null : TRACEPARENT.matcher(incoming);
-        if (matcher != null && matcher.matches() && !matcher.group(1).equals(ZERO_TRACE) && !matcher.group(2).equals(ZERO_SPAN)) {
-            traceId = matcher.group(1);
-            flags = matcher.group(3);
-            valid = true;
-        }
-        else {
-            traceId = hex(16);
-            flags = "01";
-        }
-        String traceparent = "00-" + traceId + "-" + hex(8) + "-" + flags;
-        boolean keepState = valid;
+    public HttpHeaders filter(HttpHeaders input, ServerWebExchange exchange) {
+        String incoming = input.getFirst("traceparent");
+        Matcher matcher = incoming == null ? null : TRACEPARENT.matcher(incoming);
+        boolean valid = matcher != null && matcher.matches() && !matcher.group(1).equals(ZERO_TRACE)
+                && !matcher.group(2).equals(ZERO_SPAN);
+        String traceId = valid ? matcher.group(1) : hex(16);
+        String flags = valid ? matcher.group(3) : "01";
         exchange.getAttributes().put(TRACE_ID_ATTRIBUTE, traceId);
-        ServerHttpRequest upstream = request.mutate().headers(headers -> {
-            headers.set("traceparent", traceparent);
-            if (!keepState) {
-                headers.remove("tracestate");
-            }
-        }).build();
-        return chain.filter(exchange.mutate().request(upstream).build());
+        HttpHeaders upstream = HttpHeaders.copyOf(input);
+        upstream.set("traceparent", "00-" + traceId + "-" + hex(8) + "-" + flags);
+        if (!valid) {
+            upstream.remove("tracestate");
+        }
+        return upstream;
     }
 
     private static String hex(int bytes) {

@@ -45,7 +45,7 @@ public class GatewayErrorHandler implements ErrorWebExceptionHandler {
         if (UpstreamFailures.isConnectFailure(error)) {
             return GatewayProblem.of(HttpStatus.BAD_GATEWAY, "upstream_unreachable", "The upstream service could not be reached");
         }
-        if (error instanceof TimeoutException) {
+        if (error instanceof TimeoutException || error instanceof io.netty.handler.timeout.TimeoutException) {
             return GatewayProblem.of(HttpStatus.GATEWAY_TIMEOUT, "upstream_timeout", "The upstream service did not answer in time");
         }
         log.error("Unexpected gateway error on {} {}", exchange.getRequest().getMethod(), exchange.getRequest().getPath(), error);

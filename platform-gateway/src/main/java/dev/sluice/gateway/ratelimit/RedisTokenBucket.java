@@ -12,7 +12,8 @@ import java.util.List;
  */
 class RedisTokenBucket {
 
-    // KEYS[1]: the bucket; ARGV: tokens per period, period in ms, burst. Returns {allowed, remaining, reset ms}.
+    // KEYS[1]: the bucket; ARGV: tokens per period, period in ms, burst, tokens wanted.
+    // Takes up to the tokens wanted (at least one, or none). Returns {tokens taken, remaining, reset ms}.
     private static final String SCRIPT = """
             if redis.replicate_commands then redis.replicate_commands() end
             local clock = redis.call('TIME')
@@ -27,15 +28,15 @@ class RedisTokenBucket {
               at = now
             end
             tokens = math.min(burst, tokens + math.max(0, now - at) * per_ms)
-            local allowed = 0
-            if tokens >= 1 then
-              tokens = tokens - 1
-              allowed = 1
+            local allowed = math.min(math.floor(tokens), tonumber(ARGV[4]))
+            if allowed < 1 then
+              allowed = 0
             end
+            tokens = tokens - allowed
             redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'at', tostring(now))
             redis.call('PEXPIRE', KEYS[1], math.ceil(burst / per_ms) + 1000)
             local reset
-            if allowed == 1 then
+            if allowed >= 1 then
               reset = math.ceil((burst - tokens) / per_ms)
             else
               reset = math.ceil((1 - tokens) / per_ms)
@@ -52,15 +53,21 @@ class RedisTokenBucket {
         this.redis = redis;
     }
 
-    /** @param bucket the bucket's name; hash-tagged so that the whole bucket lives in one slot */
-    Mono<RateLimitDecision> take(String bucket, RateLimitPolicy policy) {
+    /** What one call took from the bucket. */
+    record Taken(long tokens, long remaining, long resetMillis) {
+    }
+
+    /**
+     * @param bucket the bucket's name; hash-tagged so that the whole bucket lives in one slot
+     * @param wanted how many tokens to take at most (a lease, see {@link ClusterRateLimiter})
+     */
+    Mono<Taken> take(String bucket, RateLimitPolicy policy, long wanted) {
         String key = "sluice:rl:{" + bucket + "}";
         List<String> args = List.of(String.valueOf(policy.rate()), String.valueOf(policy.periodOrSecond().toMillis()),
-                String.valueOf(policy.burstOrRate()));
+                String.valueOf(policy.burstOrRate()), String.valueOf(wanted));
         return redis.execute(TOKEN_BUCKET, List.of(key), args)
                 .next()
-                .map(result -> new RateLimitDecision(((Number) result.get(0)).longValue() == 1, policy.burstOrRate(),
-                        ((Number) result.get(1)).longValue(), ((Number) result.get(2)).longValue(),
-                        RateLimitDecision.CLUSTER));
+                .map(result -> new Taken(((Number) result.get(0)).longValue(), ((Number) result.get(1)).longValue(),
+                        ((Number) result.get(2)).longValue()));
     }
 }
