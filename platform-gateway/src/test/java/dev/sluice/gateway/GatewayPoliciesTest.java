@@ -226,6 +226,15 @@ class GatewayPoliciesTest {
     }
 
     @Test
+    void aMissingHeaderAndABadBodyAreListedInOneAnswer() throws Exception {
+        JsonNode problem = assertProblem(send(order(null, "application/json", "{\"sku\":\"a\",\"quantity\":0}")), 400,
+                "invalid_request");
+        List<String> fields = new ArrayList<>();
+        problem.path("errors").forEach(e -> fields.add(e.path("field").asString()));
+        assertThat(fields).containsExactlyInAnyOrder("Idempotency-Key", "quantity");
+    }
+
+    @Test
     void aSchemaCanComeFromTheClasspath() throws Exception {
         HttpResponse<String> bad = send(request("/file-orders").header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"sku\":\"x\"}")));

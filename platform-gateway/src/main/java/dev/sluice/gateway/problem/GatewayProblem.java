@@ -25,6 +25,10 @@ public record GatewayProblem(HttpStatus status, String code, String detail, Map<
         return new GatewayProblem(status, code, detail, more);
     }
 
+    public GatewayProblem withDetail(String newDetail) {
+        return new GatewayProblem(status, code, newDetail, properties);
+    }
+
     public URI type() {
         return URI.create(TYPE_BASE + code);
     }

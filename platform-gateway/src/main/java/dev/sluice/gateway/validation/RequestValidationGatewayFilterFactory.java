@@ -86,18 +86,9 @@ public class RequestValidationGatewayFilterFactory implements RouteFilterFactory
             this.schema = schema;
         }
 
+        /** 415 and 413 first; then one 400 listing every missing header and every schema violation together. */
         Mono<Outcome> run(ServerWebExchange exchange) {
             ServerHttpRequest request = exchange.getRequest();
-            List<Map<String, String>> missing = new ArrayList<>();
-            for (String header : requiredHeaders) {
-                String value = request.getHeaders().getFirst(header);
-                if (value == null || value.isBlank()) {
-                    missing.add(error("header", header, "is required"));
-                }
-            }
-            if (!missing.isEmpty()) {
-                return Mono.just(new Outcome(exchange, GatewayProblem.invalid("Required headers are missing", missing)));
-            }
             boolean hasBody = BufferedBody.hasBody(request);
             if (hasBody && !contentTypes.isEmpty() && !acceptable(request)) {
                 return Mono.just(new Outcome(exchange, GatewayProblem.of(HttpStatus.UNSUPPORTED_MEDIA_TYPE,
@@ -106,12 +97,41 @@ public class RequestValidationGatewayFilterFactory implements RouteFilterFactory
             if (request.getHeaders().getContentLength() > maxBytes) {
                 return Mono.just(new Outcome(exchange, tooLarge()));
             }
+            List<Map<String, String>> missing = new ArrayList<>();
+            for (String header : requiredHeaders) {
+                String value = request.getHeaders().getFirst(header);
+                if (value == null || value.isBlank()) {
+                    missing.add(error("header", header, "is required"));
+                }
+            }
             if (schema == null && !hasBody) {
-                return Mono.just(new Outcome(exchange, null));
+                return Mono.just(new Outcome(exchange, missing.isEmpty() ? null
+                        : GatewayProblem.invalid("Required headers are missing", missing)));
             }
             return BufferedBody.buffer(exchange, maxBytes)
-                    .map(buffered -> new Outcome(buffered, schema == null ? null : validate(BufferedBody.of(buffered))))
+                    .map(buffered -> new Outcome(buffered, combine(missing,
+                            schema == null ? null : validate(BufferedBody.of(buffered)))))
                     .onErrorResume(BufferedBody.BodyTooLargeException.class, e -> Mono.just(new Outcome(exchange, tooLarge())));
+        }
+
+        private GatewayProblem combine(List<Map<String, String>> missingHeaders, GatewayProblem bodyProblem) {
+            if (missingHeaders.isEmpty()) {
+                return bodyProblem;
+            }
+            if (bodyProblem == null) {
+                return GatewayProblem.invalid("Required headers are missing", missingHeaders);
+            }
+            List<Map<String, String>> all = new ArrayList<>(missingHeaders);
+            Object bodyErrors = bodyProblem.properties().get("errors");
+            if (bodyErrors instanceof List<?> list) {
+                list.forEach(e -> all.add(castError(e)));
+            }
+            return bodyProblem.with("errors", all).withDetail("Required headers are missing, and " + bodyProblem.detail());
+        }
+
+        @SuppressWarnings("unchecked")
+        private Map<String, String> castError(Object error) {
+            return (Map<String, String>) error;
         }
 
         private boolean acceptable(ServerHttpRequest request) {
