@@ -1,8 +1,6 @@
 package dev.sluice.gateway.cache;
 
-import io.github.resilience4j.circuitbreaker.CircuitBreaker;
-import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
-import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import dev.sluice.gateway.support.GuardedRedis;
 import org.springframework.cloud.gateway.support.ServerWebExchangeUtils;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
@@ -21,13 +19,12 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The response cache in the Redis Cluster, shared by every gateway node. One hash per route and URL holds the
  * {@code Vary} header names and one field per variant, so the common case (no {@code Vary}) is one round trip.
- * Every call has a short budget and Redis has a breaker: with Redis away, lookups miss and stores are dropped,
- * and requests go on uncached.
+ * Calls go through {@link GuardedRedis}: with Redis away, lookups miss and stores are dropped, and requests go on
+ * uncached.
  */
 public class ResponseCache {
 
@@ -39,26 +36,22 @@ public class ResponseCache {
             """, Long.class);
 
     private final ReactiveStringRedisTemplate redis;
-    private final Duration budget;
     private final Duration staleFor;
-    private final CircuitBreaker breaker;
+    private final GuardedRedis guard;
     private final JsonMapper json = JsonMapper.builder().build();
 
     /** @param staleFor how long past freshness an entry is kept as a stale fallback */
-    public ResponseCache(ReactiveStringRedisTemplate redis, Duration budget, Duration staleFor, CircuitBreakerRegistry breakers) {
+    public ResponseCache(ReactiveStringRedisTemplate redis, Duration staleFor, GuardedRedis guard) {
         this.redis = redis;
-        this.budget = budget;
         this.staleFor = staleFor;
-        this.breaker = breakers.circuitBreaker("redis-response-cache", CircuitBreakerConfig.custom()
-                .slidingWindowSize(20).minimumNumberOfCalls(5).failureRateThreshold(50)
-                .waitDurationInOpenState(Duration.ofSeconds(2)).permittedNumberOfCallsInHalfOpenState(3).build());
+        this.guard = guard;
     }
 
     /** The entry for this request, fresh or not; empty when there is none or Redis cannot say in time. */
     public Mono<CachedResponse> lookup(String routeId, ServerWebExchange exchange) {
         ServerHttpRequest request = exchange.getRequest();
         String key = key(routeId, exchange);
-        return guarded(redis.<String, String>opsForHash().multiGet(key, List.of(VARY_FIELD, "v:"))
+        return guard.call(() -> redis.<String, String>opsForHash().multiGet(key, List.of(VARY_FIELD, "v:"))
                 .flatMap(values -> {
                     String vary = values.get(0);
                     if (vary == null) {
@@ -77,23 +70,9 @@ public class ResponseCache {
     /** Stores an entry; fire and forget, bounded by the budget. */
     public Mono<Void> store(String routeId, ServerWebExchange exchange, CachedResponse entry) {
         long keepMillis = Math.max(1, entry.freshUntil() - entry.storedAt()) + staleFor.toMillis();
-        return guarded(redis.execute(STORE, List.of(key(routeId, exchange)), List.of(String.join(",", entry.vary()),
+        return guard.call(() -> redis.execute(STORE, List.of(key(routeId, exchange)), List.of(String.join(",", entry.vary()),
                 field(entry.vary(), exchange.getRequest().getHeaders()), json.writeValueAsString(entry), String.valueOf(keepMillis)))
                 .next()).then();
-    }
-
-    private <T> Mono<T> guarded(Mono<T> call) {
-        if (!breaker.tryAcquirePermission()) {
-            return Mono.empty();
-        }
-        long start = System.nanoTime();
-        return call.timeout(budget)
-                .doOnSuccess(v -> breaker.onSuccess(System.nanoTime() - start, TimeUnit.NANOSECONDS))
-                .onErrorResume(error -> {
-                    breaker.onError(System.nanoTime() - start, TimeUnit.NANOSECONDS, error);
-                    return Mono.empty();
-                })
-                .doOnCancel(breaker::releasePermission);
     }
 
     /**

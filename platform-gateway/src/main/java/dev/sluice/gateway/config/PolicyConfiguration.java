@@ -10,6 +10,7 @@ import dev.sluice.gateway.ratelimit.RateLimitGatewayFilterFactory;
 import dev.sluice.gateway.retry.RetryGatewayFilterFactory;
 import dev.sluice.gateway.split.SplitGatewayFilterFactory;
 import dev.sluice.gateway.support.ClientAddresses;
+import dev.sluice.gateway.support.GuardedRedis;
 import dev.sluice.gateway.validation.JsonSchemas;
 import dev.sluice.gateway.validation.RequestValidationGatewayFilterFactory;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
@@ -27,7 +28,8 @@ public class PolicyConfiguration {
     ClusterRateLimiter clusterRateLimiter(ReactiveStringRedisTemplate redis, GatewayNodes nodes,
             SluiceGatewayProperties properties, CircuitBreakerRegistry breakers) {
         SluiceGatewayProperties.RateLimit settings = properties.rateLimit();
-        return new ClusterRateLimiter(redis, nodes, settings.redisTimeout(), settings.breakerOpenFor(), breakers);
+        return new ClusterRateLimiter(redis, nodes,
+                new GuardedRedis("redis-rate-limiter", settings.redisTimeout(), settings.breakerOpenFor(), breakers));
     }
 
     @Bean
@@ -56,7 +58,9 @@ public class PolicyConfiguration {
     @Bean
     ResponseCache responseCache(ReactiveStringRedisTemplate redis, SluiceGatewayProperties properties,
             CircuitBreakerRegistry breakers) {
-        return new ResponseCache(redis, properties.rateLimit().redisTimeout(), properties.cacheStaleFor(), breakers);
+        SluiceGatewayProperties.RateLimit settings = properties.rateLimit();
+        return new ResponseCache(redis, properties.cacheStaleFor(),
+                new GuardedRedis("redis-response-cache", settings.redisTimeout(), settings.breakerOpenFor(), breakers));
     }
 
     @Bean
