@@ -235,6 +235,21 @@ class GatewayPoliciesTest {
     }
 
     @Test
+    void everyRouteRefusesBodiesOverTheGatewayLimit() throws Exception {
+        long before = a.receivedOn("/echo/");
+        assertProblem(send(request("/echo/big").POST(HttpRequest.BodyPublishers.ofString("x".repeat(70_000)))), 413,
+                "body_too_large");
+        // Chunked: no Content-Length, counted as it streams.
+        HttpResponse<String> chunked = send(request("/echo/big-chunked").POST(HttpRequest.BodyPublishers.ofInputStream(
+                () -> new java.io.ByteArrayInputStream("x".repeat(70_000).getBytes()))));
+        assertProblem(chunked, 413, "body_too_large");
+        assertThat(send(request("/echo/small").POST(HttpRequest.BodyPublishers.ofString("x".repeat(1_000)))).statusCode())
+                .isEqualTo(200);
+        assertThat(a.received().stream().filter(r -> r.path().startsWith("/echo/big")).count()).isZero();
+        assertThat(a.receivedOn("/echo/")).isEqualTo(before + 1);
+    }
+
+    @Test
     void aSchemaCanComeFromTheClasspath() throws Exception {
         HttpResponse<String> bad = send(request("/file-orders").header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"sku\":\"x\"}")));

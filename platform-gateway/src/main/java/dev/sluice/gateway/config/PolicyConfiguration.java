@@ -5,6 +5,7 @@ import dev.sluice.gateway.bulkhead.BulkheadGatewayFilterFactory;
 import dev.sluice.gateway.cache.ResponseCache;
 import dev.sluice.gateway.cache.ResponseCacheGatewayFilterFactory;
 import dev.sluice.gateway.cluster.GatewayNodes;
+import dev.sluice.gateway.protection.RequestSizeLimitFilter;
 import dev.sluice.gateway.ratelimit.ClusterRateLimiter;
 import dev.sluice.gateway.ratelimit.RateLimitGatewayFilterFactory;
 import dev.sluice.gateway.retry.RetryGatewayFilterFactory;
@@ -36,6 +37,11 @@ public class PolicyConfiguration {
     RateLimitGatewayFilterFactory sluiceRateLimitGatewayFilterFactory(ClusterRateLimiter limiter, ClientAddresses clients,
             MeterRegistry meters) {
         return new RateLimitGatewayFilterFactory(limiter, clients, meters);
+    }
+
+    @Bean
+    RequestSizeLimitFilter sluiceRequestSizeLimitFilter(SluiceGatewayProperties properties) {
+        return new RequestSizeLimitFilter(properties.maxBodySize().toBytes());
     }
 
     @Bean
