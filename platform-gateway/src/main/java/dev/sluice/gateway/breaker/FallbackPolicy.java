@@ -28,7 +28,7 @@ public record FallbackPolicy(Integer status, Map<String, String> headers, JsonNo
         v.range("status", status, 200, 599);
         if (headers != null) {
             headers.forEach((name, value) -> {
-                if (name.isBlank() || !name.chars().allMatch(c -> c > 32 && c < 127 && c != ':')) {
+                if (!Violations.isHeaderName(name)) {
                     v.at("headers").add(name, "is not a valid header name");
                 }
                 if (value == null || value.chars().anyMatch(c -> c == '\r' || c == '\n')) {

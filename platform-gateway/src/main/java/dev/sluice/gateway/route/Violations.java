@@ -65,6 +65,11 @@ public final class Violations {
         }
     }
 
+    /** A header name as HTTP allows it: visible ASCII, no colon. */
+    public static boolean isHeaderName(String name) {
+        return name != null && !name.isBlank() && name.chars().allMatch(c -> c > 32 && c < 127 && c != ':');
+    }
+
     public boolean isEmpty() {
         return all.isEmpty();
     }

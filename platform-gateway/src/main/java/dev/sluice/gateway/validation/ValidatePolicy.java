@@ -40,7 +40,7 @@ public record ValidatePolicy(JsonNode jsonSchema, DataSize maxBodySize, List<Str
         if (requiredHeaders != null) {
             for (int i = 0; i < requiredHeaders.size(); i++) {
                 String name = requiredHeaders.get(i);
-                if (name == null || name.isBlank() || !name.chars().allMatch(c -> c > 32 && c < 127 && c != ':')) {
+                if (!Violations.isHeaderName(name)) {
                     v.at("requiredHeaders").at(i).add("is not a valid header name");
                 }
             }
