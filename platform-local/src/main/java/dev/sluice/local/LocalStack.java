@@ -19,11 +19,13 @@ import java.util.Map;
 public final class LocalStack implements AutoCloseable {
 
     private final StackConfig config;
+    private final AdminToken adminToken;
     private final PrintStream out;
     private final List<Component> started = new ArrayList<>();
 
-    public LocalStack(StackConfig config, PrintStream out) {
+    public LocalStack(StackConfig config, AdminToken adminToken, PrintStream out) {
         this.config = config;
+        this.adminToken = adminToken;
         this.out = out;
     }
 
@@ -42,12 +44,16 @@ public final class LocalStack implements AutoCloseable {
                 "--sluice.data-dir=" + config.dataDir(),
                 "--spring.data.redis.cluster.nodes=" + redis.nodes(),
                 discoveryOf("sample-inventory-service", config.inventoryPort()))));
-        start(new BootAppComponent("platform-gateway", config, config.gatewayPort(), config.gatewayManagementPort(), List.of(
+        List<String> gateway = new ArrayList<>(List.of(
                 "--management.server.port=" + config.gatewayManagementPort(),
                 "--management.server.address=127.0.0.1",
                 "--spring.data.redis.cluster.nodes=" + redis.nodes(),
+                "--sluice.gateway.node-id=local-gateway-1",
+                "--sluice.gateway.store.state-file=" + config.runDir().resolve("gateway").resolve("last-applied.json"),
                 discoveryOf("sample-inventory-service", config.inventoryPort()),
-                discoveryOf("sample-order-service", config.orderPort()))));
+                discoveryOf("sample-order-service", config.orderPort())));
+        gateway.addAll(List.of(adminToken.gatewayArguments()));
+        start(new BootAppComponent("platform-gateway", config, config.gatewayPort(), config.gatewayManagementPort(), gateway));
     }
 
     /** Local discovery: the gateway resolves lb://name through Spring Cloud's simple discovery client. */

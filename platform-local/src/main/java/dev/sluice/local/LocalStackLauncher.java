@@ -27,7 +27,8 @@ public final class LocalStackLauncher {
             System.exit(2);
             return;
         }
-        LocalStack stack = new LocalStack(config, out);
+        AdminToken adminToken = AdminToken.resolve(System.getenv(), config.runDir());
+        LocalStack stack = new LocalStack(config, adminToken, out);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             out.println("\nstopping the local stack...");
@@ -46,7 +47,7 @@ public final class LocalStackLauncher {
             System.err.println("  stopping what was started.");
             System.exit(1);
         }
-        StatusTable.print(out, stack.components(), (System.nanoTime() - began) / 1e9, config);
+        StatusTable.print(out, stack.components(), (System.nanoTime() - began) / 1e9, config, adminToken);
         stopped.await();
     }
 
@@ -60,9 +61,11 @@ public final class LocalStackLauncher {
               --inventory-port=8102           sample-inventory-service
               --order-port=8101               sample-order-service
               --gateway-port=8080             gateway traffic
-              --gateway-management-port=8081  gateway health (and later the Admin API)
+              --gateway-management-port=8081  gateway health, metrics and the Admin API (/admin/v1)
               --jvm-options="-Xmx384m ..."    options for every service JVM
               --root=.                        the repository checkout
               --run-dir=<root>/.local-stack   where the logs go
-            The JDK is the one that runs this launcher: set JAVA_HOME to choose it.""";
+            The JDK is the one that runs this launcher: set JAVA_HOME to choose it.
+            The Admin API's token is SLUICE_ADMIN_TOKEN when set; otherwise one is generated, printed, and kept in
+            <run-dir>/admin-token.""";
 }

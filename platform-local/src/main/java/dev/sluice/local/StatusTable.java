@@ -13,7 +13,7 @@ final class StatusTable {
     private StatusTable() {
     }
 
-    static void print(PrintStream out, List<Component> components, double seconds, StackConfig config) {
+    static void print(PrintStream out, List<Component> components, double seconds, StackConfig config, AdminToken token) {
         out.printf("%n%s in %.1f s. Ctrl-C stops everything.%n%n", READY_LINE, seconds);
         String format = "  %-26s %-62s %-24s %s%n";
         out.printf(format, "COMPONENT", "URL", "PIDS", "LOG");
@@ -22,8 +22,12 @@ final class StatusTable {
             out.printf(format, c.name(), c.url(), pids.length() > 24 ? c.pids().size() + " processes" : pids,
                     relative(config.root(), c.log()));
         }
-        out.printf("%nTry:%n  curl http://localhost:%d/api/orders/info%n  curl http://localhost:%d/api/inventory/info%n",
-                config.gatewayPort(), config.gatewayPort());
+        out.printf("%n%s%n", token.describe());
+        out.printf("%nTry:%n  curl http://localhost:%d/api/orders/info%n  curl http://localhost:%d/api/inventory/info%n"
+                        + "  curl -H \"Authorization: Bearer %s\" http://localhost:%d/admin/v1/cluster%n",
+                config.gatewayPort(), config.gatewayPort(),
+                token.file() != null ? "$(cat " + relative(config.root(), token.file().toString()) + ")" : "$" + AdminToken.VARIABLE,
+                config.gatewayManagementPort());
         out.flush();
     }
 

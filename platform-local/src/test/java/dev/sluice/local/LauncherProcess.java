@@ -23,7 +23,9 @@ final class LauncherProcess implements AutoCloseable {
                 "-cp", System.getProperty("java.class.path"), LocalStackLauncher.class.getName(),
                 "--root=" + REPO_ROOT));
         command.addAll(arguments);
-        process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().remove("SLUICE_ADMIN_TOKEN"); // the launcher generates one, as on a fresh machine
+        process = builder.start();
         Thread reader = new Thread(() -> new BufferedReader(new InputStreamReader(process.getInputStream(),
                 StandardCharsets.UTF_8)).lines().forEach(output::add), "launcher-output");
         reader.setDaemon(true);

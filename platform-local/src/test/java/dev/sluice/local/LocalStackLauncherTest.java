@@ -10,6 +10,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.time.Duration;
 import java.util.List;
 
@@ -37,6 +40,22 @@ class LocalStackLauncherTest {
             assertThat(inventory.statusCode()).isEqualTo(200);
             assertThat(inventory.body()).contains("\"service\":\"sample-inventory-service\"");
             assertThat(Files.readString(runDir.resolve("logs/seata-tc.log"))).isNotEmpty();
+
+            // The Admin API: a generated token, printed with the file it is kept in (owner-only), and required.
+            Path tokenFile = runDir.resolve("admin-token");
+            String token = Files.readString(tokenFile).trim();
+            assertThat(launcher.output()).contains("admin token: " + token + "  (kept in " + tokenFile + ")");
+            assertThat(java.nio.file.Files.getPosixFilePermissions(tokenFile))
+                    .containsExactlyInAnyOrder(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
+            Matcher cluster = Pattern.compile("(http://localhost:\\d+/admin/v1/cluster)").matcher(launcher.output());
+            assertThat(cluster.find()).isTrue();
+            URI clusterUri = URI.create(cluster.group(1));
+            assertThat(http.send(HttpRequest.newBuilder(clusterUri).build(), HttpResponse.BodyHandlers.ofString())
+                    .statusCode()).isEqualTo(401);
+            HttpResponse<String> view = http.send(HttpRequest.newBuilder(clusterUri).header("Authorization", "Bearer " + token)
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(view.statusCode()).isEqualTo(200);
+            assertThat(view.body()).contains("\"id\":\"local-gateway-1\"", "\"revision\":1");
 
             List<ProcessHandle> started = launcher.descendants();
             // 6 Redis nodes, the TC and 3 application JVMs, each with a watchdog.

@@ -42,7 +42,7 @@ class OrderFlowTest {
         StackConfig config = StackConfig.from(new String[] {"--root=" + LauncherProcess.REPO_ROOT, "--run-dir=" + runDir,
                 "--redis-port=0", "--seata-port=0", "--seata-console-port=0", "--inventory-port=0", "--order-port=0",
                 "--gateway-port=0", "--gateway-management-port=0"}, Map.of()).withFreePortsForZeros();
-        stack = new LocalStack(config, System.out);
+        stack = new LocalStack(config, AdminToken.resolve(Map.of(), runDir), System.out);
         stack.start();
         api = new Api(config.gatewayPort());
     }

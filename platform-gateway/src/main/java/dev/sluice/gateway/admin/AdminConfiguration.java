@@ -1,5 +1,6 @@
 package dev.sluice.gateway.admin;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -15,7 +16,7 @@ public class AdminConfiguration {
     }
 
     @Bean
-    ManagementAccessFilter managementAccessFilter(AdminTokens tokens) {
-        return new ManagementAccessFilter(tokens);
+    ManagementAccessFilter managementAccessFilter(AdminTokens tokens, ObjectProvider<AuditLog> audit) {
+        return new ManagementAccessFilter(tokens, audit::getIfAvailable);
     }
 }

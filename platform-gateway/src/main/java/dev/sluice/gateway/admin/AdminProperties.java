@@ -2,15 +2,22 @@ package dev.sluice.gateway.admin;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
 
 import java.util.List;
 
 /**
  * Who may use the management port beyond health: bearer tokens, stored as SHA-256 hashes (hex), each with a name
  * (the actor in logs) and a role ({@code admin} reads and writes, {@code viewer} only reads). No token, no access.
+ *
+ * @param maxBodySize  the largest Admin API request body; 413 beyond
+ * @param auditEntries how many audit entries Redis keeps
  */
 @ConfigurationProperties("sluice.gateway.admin")
-public record AdminProperties(@DefaultValue List<Token> tokens) {
+public record AdminProperties(
+        @DefaultValue List<Token> tokens,
+        @DefaultValue("1MB") DataSize maxBodySize,
+        @DefaultValue("1000") int auditEntries) {
 
     /** @param sha256 the hex SHA-256 of the token; the token itself is never configured */
     public record Token(String name, String role, String sha256) {

@@ -14,9 +14,10 @@ import reactor.core.publisher.Mono;
 
 import java.net.InetSocketAddress;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
- * The management port is never anonymous beyond health: every other endpoint (Prometheus, later the Admin API)
+ * The management port is never anonymous beyond health: every other endpoint (Prometheus, the Admin API)
  * needs {@code Authorization: Bearer <token>} (401 without a valid one), and viewers may only read (403 otherwise).
  * Traffic-port requests are not touched.
  */
@@ -24,10 +25,13 @@ public class ManagementAccessFilter implements WebFilter, Ordered, ApplicationLi
 
     public static final String CALLER_ATTRIBUTE = ManagementAccessFilter.class.getName() + ".caller";
     private final AdminTokens tokens;
+    private final Supplier<AuditLog> audit;
     private volatile int managementPort = -1;
 
-    public ManagementAccessFilter(AdminTokens tokens) {
+    /** @param audit where refused Admin API writes are recorded; may supply null */
+    public ManagementAccessFilter(AdminTokens tokens, Supplier<AuditLog> audit) {
         this.tokens = tokens;
+        this.audit = audit;
     }
 
     @Override
@@ -54,19 +58,30 @@ public class ManagementAccessFilter implements WebFilter, Ordered, ApplicationLi
         String header = exchange.getRequest().getHeaders().getFirst("Authorization");
         Optional<AdminTokens.Caller> caller = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)
                 ? tokens.authenticate(header.substring(7).trim()) : Optional.empty();
-        if (caller.isEmpty()) {
-            exchange.getResponse().getHeaders().set("WWW-Authenticate", "Bearer");
-            return ProblemResponses.write(exchange, GatewayProblem.of(HttpStatus.UNAUTHORIZED, "unauthorized",
-                    "A valid bearer token is required"));
-        }
         HttpMethod method = exchange.getRequest().getMethod();
         boolean reads = method == HttpMethod.GET || method == HttpMethod.HEAD;
+        if (caller.isEmpty()) {
+            exchange.getResponse().getHeaders().set("WWW-Authenticate", "Bearer");
+            return refuse(exchange, "anonymous", reads, GatewayProblem.of(HttpStatus.UNAUTHORIZED, "unauthorized",
+                    "A valid bearer token is required"));
+        }
         if (!reads && caller.get().role() != AdminTokens.Role.ADMIN) {
-            return ProblemResponses.write(exchange, GatewayProblem.of(HttpStatus.FORBIDDEN, "forbidden",
+            return refuse(exchange, caller.get().name(), false, GatewayProblem.of(HttpStatus.FORBIDDEN, "forbidden",
                     "The token's role may only read"));
         }
         exchange.getAttributes().put(CALLER_ATTRIBUTE, caller.get());
         return chain.filter(exchange);
+    }
+
+    /** Answers with the problem; a refused write to the Admin API goes in the audit log too. */
+    private Mono<Void> refuse(ServerWebExchange exchange, String actor, boolean read, GatewayProblem problem) {
+        AuditLog log = audit.get();
+        String path = exchange.getRequest().getPath().value();
+        if (!read && log != null && path.startsWith("/admin/")) {
+            log.record(actor, exchange.getRequest().getMethod().name(), path, problem.status().value(), null,
+                    problem.code() + ": " + problem.detail());
+        }
+        return ProblemResponses.write(exchange, problem);
     }
 
     private boolean isManagement(ServerWebExchange exchange) {

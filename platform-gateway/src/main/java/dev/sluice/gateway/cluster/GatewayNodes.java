@@ -11,6 +11,7 @@ import reactor.core.scheduler.Schedulers;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * The gateway nodes alive in the cluster, by heartbeat: each node refreshes its entry in one sorted set in Redis
@@ -21,17 +22,27 @@ public class GatewayNodes implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(GatewayNodes.class);
     static final String KEY = "sluice:{gateway}:nodes";
+    static final String INFO_KEY = "sluice:{gateway}:node-info";
 
-    // KEYS[1]: the set; ARGV: node id, max age ms. Returns the live count.
+    // KEYS[1]: the set, KEYS[2]: each node's self-description. ARGV: node id, max age ms, description JSON.
+    // Returns the live count.
     private static final RedisScript<Long> HEARTBEAT = RedisScript.of("""
             if redis.replicate_commands then redis.replicate_commands() end
             local clock = redis.call('TIME')
             local now = tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)
             redis.call('ZADD', KEYS[1], now, ARGV[1])
+            local gone = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now - tonumber(ARGV[2]))
+            for _, node in ipairs(gone) do redis.call('HDEL', KEYS[2], node) end
             redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - tonumber(ARGV[2]))
+            redis.call('HSET', KEYS[2], ARGV[1], ARGV[3])
             redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[2]) * 10)
+            redis.call('PEXPIRE', KEYS[2], tonumber(ARGV[2]) * 10)
             return redis.call('ZCARD', KEYS[1])
             """, Long.class);
+
+    /** One live node as the others see it: its last heartbeat (Redis clock, epoch ms) and its self-description. */
+    public record Member(String id, long lastHeartbeat, String description) {
+    }
 
     private final ReactiveStringRedisTemplate redis;
     private final String nodeId;
@@ -39,6 +50,7 @@ public class GatewayNodes implements SmartLifecycle {
     private volatile int alive;
     private volatile boolean redisReachable;
     private volatile Disposable heartbeat;
+    private volatile Supplier<String> description = () -> "{}";
 
     /** @param expected the count to assume until Redis has answered once */
     public GatewayNodes(ReactiveStringRedisTemplate redis, String nodeId, Duration interval, int expected) {
@@ -60,12 +72,27 @@ public class GatewayNodes implements SmartLifecycle {
         return nodeId;
     }
 
+    /** What each heartbeat publishes about this node (a JSON object), for the Admin API's cluster view. */
+    public void describeWith(Supplier<String> description) {
+        this.description = description;
+    }
+
+    /** The live nodes: those whose heartbeat is recent enough to be in the set (every heartbeat prunes it). */
+    public Flux<Member> members() {
+        return redis.opsForHash().entries(INFO_KEY).collectMap(e -> (String) e.getKey(), e -> (String) e.getValue())
+                .flatMapMany(descriptions -> redis.opsForZSet()
+                        .rangeWithScores(KEY, org.springframework.data.domain.Range.unbounded())
+                        .map(t -> new Member(t.getValue(), t.getScore().longValue(),
+                                descriptions.getOrDefault(t.getValue(), "{}"))));
+    }
+
     @Override
     public void start() {
         long maxAge = interval.toMillis() * 3;
         heartbeat = Flux.interval(Duration.ZERO, interval, Schedulers.single())
                 .onBackpressureDrop()
-                .concatMap(tick -> redis.execute(HEARTBEAT, List.of(KEY), List.of(nodeId, String.valueOf(maxAge)))
+                .concatMap(tick -> redis.execute(HEARTBEAT, List.of(KEY, INFO_KEY),
+                                List.of(nodeId, String.valueOf(maxAge), describe()))
                         .next()
                         .timeout(interval)
                         .doOnNext(count -> {
@@ -82,6 +109,15 @@ public class GatewayNodes implements SmartLifecycle {
                 .subscribe();
     }
 
+    private String describe() {
+        try {
+            return description.get();
+        }
+        catch (RuntimeException e) {
+            return "{}";
+        }
+    }
+
     @Override
     public void stop() {
         Disposable running = heartbeat;
@@ -89,7 +125,8 @@ public class GatewayNodes implements SmartLifecycle {
             running.dispose();
         }
         try {
-            redis.opsForZSet().remove(KEY, nodeId).block(Duration.ofMillis(500));
+            redis.opsForZSet().remove(KEY, nodeId).then(redis.opsForHash().remove(INFO_KEY, nodeId))
+                    .block(Duration.ofMillis(500));
         }
         catch (RuntimeException e) {
             // Redis is away: the entry ages out by itself

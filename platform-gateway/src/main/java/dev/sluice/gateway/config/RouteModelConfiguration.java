@@ -4,6 +4,7 @@ import dev.sluice.gateway.route.EnvironmentRoutes;
 import dev.sluice.gateway.route.RouteCompiler;
 import dev.sluice.gateway.route.RouteFilterFactory;
 import dev.sluice.gateway.route.RouteTable;
+import dev.sluice.gateway.route.UpstreamGuard;
 import org.springframework.cloud.gateway.handler.predicate.HostRoutePredicateFactory;
 import org.springframework.cloud.gateway.handler.predicate.PathRoutePredicateFactory;
 import org.springframework.context.ApplicationEventPublisher;
@@ -13,14 +14,17 @@ import org.springframework.core.env.ConfigurableEnvironment;
 
 import java.util.List;
 
-/** The route table, compiled from {@code sluice.gateway.routes} at startup; an invalid route stops the start. */
+/**
+ * The route table, compiled from {@code sluice.gateway.routes} at startup; an invalid route stops the start. With the
+ * config store on (the default), the store's head revision replaces these routes before the server listens.
+ */
 @Configuration(proxyBeanMethods = false)
 public class RouteModelConfiguration {
 
     @Bean
     RouteCompiler routeCompiler(PathRoutePredicateFactory paths, HostRoutePredicateFactory hosts,
-            List<RouteFilterFactory> policies) {
-        return new RouteCompiler(paths, hosts, policies);
+            List<RouteFilterFactory> policies, SluiceGatewayProperties properties) {
+        return new RouteCompiler(paths, hosts, policies, new UpstreamGuard(properties.allowedInternalUpstreams()));
     }
 
     @Bean

@@ -20,6 +20,9 @@ import java.util.List;
  * @param cacheStaleFor  how long past freshness cached answers are kept for {@code fallback.stale}
  * @param rateLimit      the cluster-wide limiter's own settings
  * @param outliers       passive outlier detection for {@code lb://} services
+ * @param allowedInternalUpstreams hosts that upstream URIs may name although they are link-local or cloud metadata
+ *                       addresses (the SSRF guard refuses those otherwise)
+ * @param store          where the route config lives once the Admin API manages it
  */
 @ConfigurationProperties("sluice.gateway")
 public record SluiceGatewayProperties(
@@ -30,7 +33,9 @@ public record SluiceGatewayProperties(
         String zone,
         @DefaultValue("1h") Duration cacheStaleFor,
         @DefaultValue RateLimit rateLimit,
-        @DefaultValue Outliers outliers) {
+        @DefaultValue Outliers outliers,
+        @DefaultValue List<String> allowedInternalUpstreams,
+        @DefaultValue Store store) {
 
     /**
      * @param redisTimeout   the budget of one Redis call; past it the request is decided locally
@@ -56,5 +61,25 @@ public record SluiceGatewayProperties(
             @DefaultValue("30s") Duration baseEjection,
             @DefaultValue("5m") Duration maxEjection,
             @DefaultValue("50") int maxEjectionPercent) {
+    }
+
+    /**
+     * @param enabled           keep the routes in the Redis Cluster, versioned, managed by the Admin API; when off,
+     *                          the YAML routes are all there is
+     * @param timeout           the budget of one store call; an Admin API write answers 503 past it
+     * @param push              learn of new revisions by Redis pub/sub; off, nodes rely on the periodic check alone
+     * @param reconcileInterval how often each node checks it has the head revision, besides the pub/sub push
+     * @param history           how many revisions are kept (at least 100)
+     * @param stateFile         where this node keeps its last applied revision, to serve when it restarts while
+     *                          Redis is away; none when unset and {@code node-id} is unset too, otherwise
+     *                          {@code ${java.io.tmpdir}/sluice-gateway/<node-id>.json}
+     */
+    public record Store(
+            @DefaultValue("true") boolean enabled,
+            @DefaultValue("2s") Duration timeout,
+            @DefaultValue("true") boolean push,
+            @DefaultValue("2s") Duration reconcileInterval,
+            @DefaultValue("100") int history,
+            java.nio.file.Path stateFile) {
     }
 }

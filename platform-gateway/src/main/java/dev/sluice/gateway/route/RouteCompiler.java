@@ -28,12 +28,14 @@ public class RouteCompiler {
     private final PathRoutePredicateFactory paths;
     private final HostRoutePredicateFactory hosts;
     private final List<RouteFilterFactory> policies;
+    private final UpstreamGuard guard;
 
     public RouteCompiler(PathRoutePredicateFactory paths, HostRoutePredicateFactory hosts,
-            List<RouteFilterFactory> policies) {
+            List<RouteFilterFactory> policies, UpstreamGuard guard) {
         this.paths = paths;
         this.hosts = hosts;
         this.policies = List.copyOf(policies);
+        this.guard = guard;
     }
 
     /**
@@ -42,12 +44,27 @@ public class RouteCompiler {
      * @throws InvalidRoutesException listing every violation, when any route is invalid
      */
     public List<Route> compile(List<RouteDocument> documents) {
+        return compile(documents, EnvironmentRoutes.PREFIX);
+    }
+
+    /**
+     * Validates and compiles a route table without installing it, naming fields under {@code fieldPrefix}.
+     *
+     * @throws InvalidRoutesException listing every violation
+     */
+    public void check(List<RouteDocument> documents, String fieldPrefix) {
+        compile(documents, fieldPrefix);
+    }
+
+    private List<Route> compile(List<RouteDocument> documents, String fieldPrefix) {
         Violations violations = new Violations();
-        RouteValidator.validate(documents, violations.at(EnvironmentRoutes.PREFIX));
+        Violations table = fieldPrefix.isEmpty() ? violations : violations.at(fieldPrefix);
+        RouteValidator.validate(documents, table);
+        guard.check(documents, table);
         violations.throwIfAny();
         List<Route> routes = new ArrayList<>(documents.size());
         for (int i = 0; i < documents.size(); i++) {
-            routes.add(compile(documents.get(i), i, violations.at(EnvironmentRoutes.PREFIX).at(i)));
+            routes.add(compile(documents.get(i), i, table.at(i)));
         }
         violations.throwIfAny();
         return routes;

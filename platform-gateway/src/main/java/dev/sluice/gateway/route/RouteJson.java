@@ -6,6 +6,7 @@ import org.springframework.util.unit.DataSize;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
+import tools.jackson.core.StreamReadFeature;
 import tools.jackson.databind.DeserializationContext;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
@@ -36,6 +37,8 @@ public final class RouteJson {
                     .addDeserializer(DataSize.class, new DataSizeDeserializer())
                     .addSerializer(DataSize.class, new DataSizeSerializer()))
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            // {"timeout": "1s", "timeout": "9s"} means different things to different parsers: refuse it.
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
             .changeDefaultPropertyInclusion(include -> include.withValueInclusion(JsonInclude.Include.NON_NULL))
             .build();

@@ -4,6 +4,7 @@ import io.netty.channel.ConnectTimeoutException;
 import reactor.netty.http.client.PrematureCloseException;
 
 import java.net.ConnectException;
+import java.net.UnknownHostException;
 
 /** Classifies errors from the upstream call. */
 public final class UpstreamFailures {
@@ -11,10 +12,11 @@ public final class UpstreamFailures {
     private UpstreamFailures() {
     }
 
-    /** The upstream could not be reached, or closed the connection before answering. */
+    /** The upstream could not be reached (nor its name resolved), or closed the connection before answering. */
     public static boolean isConnectFailure(Throwable error) {
         for (Throwable t = error; t != null; t = t.getCause()) {
-            if (t instanceof ConnectException || t instanceof ConnectTimeoutException || t instanceof PrematureCloseException) {
+            if (t instanceof ConnectException || t instanceof ConnectTimeoutException || t instanceof PrematureCloseException
+                    || t instanceof UnknownHostException) {
                 return true;
             }
         }

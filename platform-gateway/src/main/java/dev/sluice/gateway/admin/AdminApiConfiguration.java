@@ -1,0 +1,61 @@
+package dev.sluice.gateway.admin;
+
+import dev.sluice.gateway.cluster.GatewayNodes;
+import dev.sluice.gateway.cluster.NodeDescription;
+import dev.sluice.gateway.config.SluiceGatewayProperties;
+import dev.sluice.gateway.problem.GatewayProblem;
+import dev.sluice.gateway.store.ConfigStore;
+import org.springframework.boot.actuate.autoconfigure.web.ManagementContextConfiguration;
+import org.springframework.boot.actuate.autoconfigure.web.ManagementContextType;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.context.annotation.Bean;
+import org.springframework.core.io.ClassPathResource;
+import org.springframework.http.HttpStatus;
+import org.springframework.web.reactive.function.server.RequestPredicates;
+import org.springframework.web.reactive.function.server.RouterFunction;
+import org.springframework.web.reactive.function.server.RouterFunctions;
+import org.springframework.web.reactive.function.server.ServerResponse;
+import reactor.core.publisher.Mono;
+
+/**
+ * The Admin API, {@code /admin/v1}. It lives in the management server's own context, so it is served on the
+ * management port only, never on the traffic port, behind {@link ManagementAccessFilter}. Read top to bottom, the
+ * router is the API's table of contents; {@code admin-openapi.yaml} documents each entry.
+ */
+@ManagementContextConfiguration(value = ManagementContextType.CHILD, proxyBeanMethods = false)
+@ConditionalOnProperty(name = "sluice.gateway.store.enabled", matchIfMissing = true)
+public class AdminApiConfiguration {
+
+    static final String OPENAPI = "admin-openapi.yaml";
+
+    @Bean
+    RouterFunction<ServerResponse> sluiceAdminApi(ConfigWriter writer, ConfigStore store, AuditLog audit,
+            GatewayNodes nodes, NodeDescription self, AdminProperties admin, SluiceGatewayProperties gateway) {
+        long maxBody = admin.maxBodySize().toBytes();
+        RoutesEndpoint routes = new RoutesEndpoint(writer, maxBody);
+        RevisionsEndpoint revisions = new RevisionsEndpoint(store, writer);
+        ConfigEndpoint config = new ConfigEndpoint(writer, maxBody);
+        ClusterEndpoint cluster = new ClusterEndpoint(nodes, self, gateway.store().timeout());
+        AuditEndpoint audits = new AuditEndpoint(audit);
+        return RouterFunctions.route()
+                .path("/admin/v1", api -> api
+                        .GET("/routes", routes::list)
+                        .GET("/routes/{id}", routes::get)
+                        .PUT("/routes/{id}", routes::put)
+                        .DELETE("/routes/{id}", routes::delete)
+                        .GET("/revisions", revisions::history)
+                        .GET("/revisions/{rev}", revisions::get)
+                        .POST("/revisions/{rev}/rollback", revisions::rollback)
+                        .GET("/config", config::export)
+                        .PUT("/config", config::replace)
+                        .GET("/cluster", cluster::view)
+                        .GET("/audit", audits::recent)
+                        .GET("/openapi.yaml", request -> ServerResponse.ok().contentType(ConfigEndpoint.YAML)
+                                .bodyValue(new ClassPathResource(OPENAPI)))
+                        .route(RequestPredicates.all(), request -> Mono.error(new AdminProblemException(
+                                GatewayProblem.of(HttpStatus.NOT_FOUND, "no_such_endpoint",
+                                        "No Admin API endpoint answers " + request.method() + " " + request.path())))))
+                .filter(new AdminCallFilter(audit))
+                .build();
+    }
+}
