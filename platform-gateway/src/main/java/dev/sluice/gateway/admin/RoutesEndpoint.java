@@ -45,7 +45,8 @@ class RoutesEndpoint {
     Mono<ServerResponse> get(ServerRequest request) {
         String id = request.pathVariable("id");
         return AdminRequests.blocking(writer::head).flatMap(head -> find(head, id)
-                .map(route -> AdminResponses.json(ServerResponse.ok().eTag(AdminResponses.etag(head.versions().get(id))), route))
+                .map(route -> AdminResponses.json(ServerResponse.ok()
+                        .eTag(AdminResponses.etag(head.versions().getOrDefault(id, head.revision()))), route))
                 .orElseGet(() -> Mono.error(notFound(id))));
     }
 

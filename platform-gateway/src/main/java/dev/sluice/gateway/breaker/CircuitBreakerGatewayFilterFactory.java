@@ -57,6 +57,11 @@ public class CircuitBreakerGatewayFilterFactory implements RouteFilterFactory {
     private record PolicyBreaker(CircuitBreakerPolicy policy, Duration timeout, CircuitBreaker breaker) {
     }
 
+    /** Nothing to find beyond what {@link CircuitBreakerPolicy#validate} checks; applying would swap live breakers. */
+    @Override
+    public void check(RouteDocument route, Violations violations) {
+    }
+
     @Override
     public GatewayFilter apply(RouteDocument route, Violations violations) {
         CircuitBreakerPolicy policy = route.circuitBreaker();

@@ -53,15 +53,28 @@ public class RouteCompiler {
      * @throws InvalidRoutesException listing every violation
      */
     public void check(List<RouteDocument> documents, String fieldPrefix) {
-        compile(documents, fieldPrefix);
+        Violations violations = new Violations();
+        Violations table = validate(documents, fieldPrefix, violations);
+        for (int i = 0; i < documents.size(); i++) {
+            for (RouteFilterFactory policy : policies) {
+                policy.check(documents.get(i), table.at(i));
+            }
+        }
+        violations.throwIfAny();
     }
 
-    private List<Route> compile(List<RouteDocument> documents, String fieldPrefix) {
-        Violations violations = new Violations();
+    /** The document rules and the SSRF guard; throws on any violation. Returns the view routes are named under. */
+    private Violations validate(List<RouteDocument> documents, String fieldPrefix, Violations violations) {
         Violations table = fieldPrefix.isEmpty() ? violations : violations.at(fieldPrefix);
         RouteValidator.validate(documents, table);
         guard.check(documents, table);
         violations.throwIfAny();
+        return table;
+    }
+
+    private List<Route> compile(List<RouteDocument> documents, String fieldPrefix) {
+        Violations violations = new Violations();
+        Violations table = validate(documents, fieldPrefix, violations);
         List<Route> routes = new ArrayList<>(documents.size());
         for (int i = 0; i < documents.size(); i++) {
             routes.add(compile(documents.get(i), i, table.at(i)));

@@ -15,4 +15,12 @@ public interface RouteFilterFactory {
      */
     @Nullable
     GatewayFilter apply(RouteDocument route, Violations violations);
+
+    /**
+     * Reports what only compiling finds, without touching any state a live route uses: for dry runs and for
+     * proposals that may never be committed. Stateful factories override it.
+     */
+    default void check(RouteDocument route, Violations violations) {
+        apply(route, violations);
+    }
 }

@@ -11,7 +11,8 @@ import java.time.Duration;
 /** Calls a gateway's Admin API with a bearer token (or none), over HTTP/1.1. */
 public final class AdminClient {
 
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+    /** One client for all: each JDK client owns a selector thread, and tests poll with many AdminClients. */
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(2)).build();
     private final GatewayProcess gateway;
     private final String token;
@@ -57,7 +58,7 @@ public final class AdminClient {
 
     private HttpResponse<String> send(HttpRequest.Builder request) {
         try {
-            return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
         }
         catch (IOException e) {
             throw new UncheckedIOException(e);
