@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import org.springframework.boot.convert.DurationStyle;
 import org.springframework.util.unit.DataSize;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonPointer;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
 import tools.jackson.core.StreamReadFeature;
@@ -15,6 +16,8 @@ import tools.jackson.databind.ValueDeserializer;
 import tools.jackson.databind.ValueSerializer;
 import tools.jackson.databind.SerializationContext;
 import tools.jackson.core.JsonGenerator;
+import tools.jackson.databind.exc.CollectedProblem;
+import tools.jackson.databind.exc.DeferredBindingException;
 import tools.jackson.databind.exc.InvalidFormatException;
 import tools.jackson.databind.exc.UnrecognizedPropertyException;
 import tools.jackson.databind.json.JsonMapper;
@@ -22,6 +25,8 @@ import tools.jackson.databind.module.SimpleModule;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The JSON shape of route documents. YAML routes are turned into the same tree first, so both ways in share one
@@ -44,6 +49,8 @@ public final class RouteJson {
             .build();
 
     private static final ObjectReader LIST_READER = MAPPER.readerForListOf(RouteDocument.class);
+    private static final Pattern UNKNOWN_PROPERTY = Pattern.compile("Unknown property '([^']*)'");
+    private static final ObjectReader DOCUMENT_READER = MAPPER.readerFor(RouteDocument.class);
 
     private RouteJson() {
     }
@@ -60,23 +67,58 @@ public final class RouteJson {
      */
     public static List<RouteDocument> readList(Object tree, String fieldPrefix) {
         JsonNode node = MAPPER.valueToTree(tree);
+        List<RouteDocument> routes = readCollecting(LIST_READER, node.toString(), fieldPrefix);
+        return routes == null ? List.of() : routes;
+    }
+
+    /** Reads one route document from JSON text. */
+    public static RouteDocument read(String json) {
+        return readCollecting(DOCUMENT_READER, json, "");
+    }
+
+    /**
+     * Binds the whole text, collecting every unknown field and unreadable value instead of stopping at the first;
+     * only broken syntax still stops the reading where it is.
+     */
+    private static <T> T readCollecting(ObjectReader reader, String json, String fieldPrefix) {
         try {
-            List<RouteDocument> routes = LIST_READER.readValue(node);
-            return routes == null ? List.of() : routes;
+            return reader.problemCollectingReader().readValueCollectingProblems(json);
+        }
+        catch (DeferredBindingException e) {
+            throw new InvalidRoutesException(e.getProblems().stream().map(p -> violationOf(p, fieldPrefix)).toList());
         }
         catch (JacksonException e) {
             throw new InvalidRoutesException(List.of(violationOf(e, fieldPrefix)));
         }
     }
 
-    /** Reads one route document from JSON text. */
-    public static RouteDocument read(String json) {
-        try {
-            return MAPPER.readValue(json, RouteDocument.class);
+    static RouteViolation violationOf(CollectedProblem problem, String fieldPrefix) {
+        StringBuilder field = new StringBuilder(fieldPrefix);
+        JsonPointer pointer = problem.getPath();
+        for (JsonPointer at = pointer; at != null && !at.matches(); at = at.tail()) {
+            String name = at.getMatchingProperty();
+            if (at.getMatchingIndex() >= 0) {
+                field.append('[').append(at.getMatchingIndex()).append(']');
+            }
+            else {
+                field.append(field.isEmpty() ? "" : ".").append(name);
+            }
         }
-        catch (JacksonException e) {
-            throw new InvalidRoutesException(List.of(violationOf(e, "")));
+        Class<?> target = problem.getTargetType() != null ? problem.getTargetType().getRawClass() : null;
+        String message;
+        Matcher unknown = UNKNOWN_PROPERTY.matcher(problem.getMessage() != null ? problem.getMessage() : "");
+        if (unknown.lookingAt()) {
+            // The path points at the object holding the unknown field.
+            field.append(field.isEmpty() ? "" : ".").append(unknown.group(1));
+            message = "unknown field";
         }
+        else if (problem.getRawValue() != null && target != null) {
+            message = "invalid value '" + problem.getRawValue() + "', expected " + describe(target);
+        }
+        else {
+            message = firstLine(problem.getMessage());
+        }
+        return new RouteViolation(field.isEmpty() ? "(document)" : field.toString(), message);
     }
 
     static RouteViolation violationOf(JacksonException e, String fieldPrefix) {
@@ -133,11 +175,14 @@ public final class RouteJson {
                 return Duration.ofMillis(p.getLongValue());
             }
             String text = p.getValueAsString();
+            if (text == null) {
+                return (Duration) ctxt.handleUnexpectedToken(Duration.class, p);
+            }
             try {
                 return DurationStyle.detectAndParse(text.trim());
             }
             catch (RuntimeException e) {
-                throw InvalidFormatException.from(p, "not a duration", text, Duration.class);
+                return (Duration) ctxt.handleWeirdStringValue(Duration.class, text, "not a duration");
             }
         }
     }
@@ -156,11 +201,14 @@ public final class RouteJson {
                 return DataSize.ofBytes(p.getLongValue());
             }
             String text = p.getValueAsString();
+            if (text == null) {
+                return (DataSize) ctxt.handleUnexpectedToken(DataSize.class, p);
+            }
             try {
                 return DataSize.parse(text.trim());
             }
             catch (RuntimeException e) {
-                throw InvalidFormatException.from(p, "not a size", text, DataSize.class);
+                return (DataSize) ctxt.handleWeirdStringValue(DataSize.class, text, "not a size");
             }
         }
     }

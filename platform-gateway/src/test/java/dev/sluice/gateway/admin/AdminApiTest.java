@@ -187,6 +187,10 @@ class AdminApiTest {
         assertViolations(adminA.put("/admin/v1/routes/bad", "{\"uri\":\"http://h\",\"match\":{\"path\":\"/b\"},\"timeout\":\"soon\"}"),
                 "timeout");
         assertViolations(adminA.put("/admin/v1/routes/bad", """
+                {"uri": "http://h", "match": {"path": "/b"}, "rateLimitz": {}, "timeout": "soon",
+                 "bulkhead": {"maxConcurrent": "lots"}}"""),
+                "rateLimitz", "timeout", "bulkhead.maxConcurrent");
+        assertViolations(adminA.put("/admin/v1/routes/bad", """
                 {"uri": "ftp://h", "match": {"path": "b", "methods": ["FETCH"]}, "retry": {"attempts": 99},
                  "split": [{"uri": "http://169.254.169.254/latest", "weight": 10}]}"""),
                 "uri", "match.path", "match.methods[0]", "retry.attempts", "split[0].uri");

@@ -77,6 +77,16 @@ class RouteModelTest {
     }
 
     @Test
+    void everyUnknownFieldAndUnreadableValueIsListedNotJustTheFirst() {
+        assertThatThrownBy(() -> RouteJson.read("""
+                {"id": "x", "uri": "http://a", "match": {"path": "/", "hots": "a"}, "ratelimit": {}, "timeout": "soon",
+                 "cache": {"ttl": "1s", "maxBodySize": "huge"}, "retry": {"attempts": "many"}}"""))
+                .isInstanceOfSatisfying(InvalidRoutesException.class, e -> assertThat(e.violations())
+                        .extracting(RouteViolation::field)
+                        .containsExactlyInAnyOrder("match.hots", "ratelimit", "timeout", "cache.maxBodySize", "retry.attempts"));
+    }
+
+    @Test
     void anUnknownFieldIsAnErrorNamingIt() {
         assertThatThrownBy(() -> RouteJson.read("{\"id\":\"x\",\"uri\":\"http://a\",\"match\":{\"path\":\"/\"},\"ratelimit\":{}}"))
                 .isInstanceOfSatisfying(InvalidRoutesException.class, e -> assertThat(e.violations())
