@@ -198,7 +198,7 @@ class ConfigPropagationTest {
                                     latenciesMicros.add((System.nanoTime() - began) / 1000);
                                 }
                             });
-                }, 256)
+                }, 1024)
                 .subscribe(outcome -> { }, error -> outcomes.add("load client failed: " + error));
         try {
             Thread.sleep(3000);
@@ -277,6 +277,19 @@ class ConfigPropagationTest {
             long head = json.readTree(history.body()).get("head").asLong();
             return applied(a) == head && applied(b) == head;
         });
+    }
+
+    @Test
+    @Order(5)
+    void theHistoryKeepsTheLastHundredRevisions() {
+        JsonNode history = json.readTree(adminA.get("/admin/v1/revisions?limit=1000").body());
+        long head = history.get("head").asLong();
+        assertThat(head).as("the tests before made more than 100 changes").isGreaterThan(150);
+        assertThat(history.get("revisions")).hasSize(100);
+        assertThat(history.get("revisions").get(99).get("revision").asLong()).isEqualTo(head - 99);
+        assertThat(adminA.get("/admin/v1/revisions/" + (head - 99)).statusCode()).isEqualTo(200);
+        assertThat(adminA.get("/admin/v1/revisions/" + (head - 100)).statusCode()).isEqualTo(404);
+        assertThat(adminA.post("/admin/v1/revisions/" + (head - 100) + "/rollback").statusCode()).isEqualTo(404);
     }
 
     static long percentile(List<Long> values, double fraction) {
