@@ -177,6 +177,26 @@ class GatewayPoliciesTest {
     }
 
     @Test
+    void aFailingRouteFallsBackToAnotherRouteWithTheRequestAsTheClientSentIt() throws Exception {
+        // The upstream is down. A body that may have gone to it is not sent again: the static answer instead.
+        HttpResponse<String> post = send(request("/primary/p").POST(HttpRequest.BodyPublishers.ofString("{\"a\":1}")));
+        assertThat(post.statusCode()).isEqualTo(503);
+        assertThat(post.body()).contains("secondary unavailable for this request");
+        // A GET goes on to route "secondary", with the path as the client sent it (before "primary" stripped it).
+        for (int i = 0; i < 2; i++) {
+            HttpResponse<String> answer = send(request("/primary/x" + i));
+            assertThat(answer.statusCode()).isEqualTo(200);
+            assertThat(answer.body()).startsWith("b GET /primary/x" + i);
+            assertThat(answer.headers().firstValue("Sluice-Degraded")).hasValue("upstream_failed; route=secondary");
+        }
+        // Three failures opened the breaker: nothing goes to the dead upstream, and bodies go on whole.
+        HttpResponse<String> open = send(request("/primary/q").POST(HttpRequest.BodyPublishers.ofString("{\"b\":2}")));
+        assertThat(open.statusCode()).isEqualTo(200);
+        assertThat(open.headers().firstValue("Sluice-Degraded")).hasValue("circuit_open; route=secondary");
+        assertThat(open.body()).startsWith("b POST /primary/q {\"b\":2}");
+    }
+
+    @Test
     void theBulkheadTurnsAwayRequestsBeyondItsLimit() throws Exception {
         List<CompletableFuture<HttpResponse<String>>> calls = new ArrayList<>();
         for (int i = 0; i < 4; i++) {

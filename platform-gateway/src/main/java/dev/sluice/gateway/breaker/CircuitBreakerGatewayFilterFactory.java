@@ -48,10 +48,14 @@ public class CircuitBreakerGatewayFilterFactory implements RouteFilterFactory {
     /** Breakers survive a route table swap when their policy is unchanged. */
     private final Map<String, PolicyBreaker> breakers = new ConcurrentHashMap<>();
 
-    public CircuitBreakerGatewayFilterFactory(CircuitBreakerRegistry registry, Duration defaultTimeout, ResponseCache cache) {
+    private final RouteForwarding forwarding;
+
+    public CircuitBreakerGatewayFilterFactory(CircuitBreakerRegistry registry, Duration defaultTimeout, ResponseCache cache,
+            RouteForwarding forwarding) {
         this.registry = registry;
         this.defaultTimeout = defaultTimeout;
         this.cache = cache;
+        this.forwarding = forwarding;
     }
 
     private record PolicyBreaker(CircuitBreakerPolicy policy, Duration timeout, CircuitBreaker breaker) {
@@ -76,10 +80,10 @@ public class CircuitBreakerGatewayFilterFactory implements RouteFilterFactory {
             registry.remove(id);
             return new PolicyBreaker(policy, timeout, create(id, policy, timeout));
         }).breaker();
-        Fallback fallback = new Fallback(route.id(), policy.fallback(), cache);
+        Fallback fallback = new Fallback(route.id(), policy.fallback(), cache, forwarding);
         return new OrderedGatewayFilter((exchange, chain) -> {
             if (!breaker.tryAcquirePermission()) {
-                return fallback.answer(exchange, "circuit_open");
+                return fallback.answer(exchange, "circuit_open", false);
             }
             long start = breaker.getCurrentTimestamp();
             AtomicBoolean recorded = new AtomicBoolean();
@@ -100,7 +104,7 @@ public class CircuitBreakerGatewayFilterFactory implements RouteFilterFactory {
                             breaker.onError(breaker.getCurrentTimestamp() - start, breaker.getTimestampUnit(), error);
                         }
                         if (policy.fallback() != null && !exchange.getResponse().isCommitted()) {
-                            return fallback.answer(exchange, "upstream_failed");
+                            return fallback.answer(exchange, "upstream_failed", true);
                         }
                         return Mono.error(error);
                     })
@@ -136,20 +140,22 @@ public class CircuitBreakerGatewayFilterFactory implements RouteFilterFactory {
         }
     }
 
-    /** The degraded answer: a stale cached answer, the route's static fallback, or a 503 problem. */
+    /** The degraded answer: another route, a stale cached answer, the route's static fallback, or a 503 problem. */
     private static final class Fallback {
 
         private final String routeId;
         private final FallbackPolicy policy;
         private final ResponseCache cache;
+        private final RouteForwarding forwarding;
         private final byte[] body;
         private final GatewayProblem open;
         private final GatewayProblem failed;
 
-        Fallback(String routeId, FallbackPolicy policy, ResponseCache cache) {
+        Fallback(String routeId, FallbackPolicy policy, ResponseCache cache, RouteForwarding forwarding) {
             this.routeId = routeId;
             this.policy = policy;
             this.cache = cache;
+            this.forwarding = forwarding;
             this.body = policy != null && policy.body() != null ? RouteJson.mapper().writeValueAsBytes(policy.body()) : null;
             this.open = GatewayProblem.of(HttpStatus.SERVICE_UNAVAILABLE, "circuit_open",
                     "Route '" + routeId + "' is failing and paused; try again shortly");
@@ -157,7 +163,14 @@ public class CircuitBreakerGatewayFilterFactory implements RouteFilterFactory {
                     "Route '" + routeId + "' could not reach its upstream");
         }
 
-        Mono<Void> answer(ServerWebExchange exchange, String reason) {
+        /** @param sentUpstream whether the request went upstream (and its body may be spent) */
+        Mono<Void> answer(ServerWebExchange exchange, String reason, boolean sentUpstream) {
+            if (policy != null && policy.route() != null && forwarding.canForward(exchange, sentUpstream)) {
+                Optional<Mono<Void>> forwarded = forwarding.forward(exchange, routeId, policy.route(), reason);
+                if (forwarded.isPresent()) {
+                    return forwarded.get();
+                }
+            }
             HttpMethod method = exchange.getRequest().getMethod();
             if (policy != null && Boolean.TRUE.equals(policy.stale()) && (method == HttpMethod.GET || method == HttpMethod.HEAD)) {
                 return cache.lookup(routeId, exchange)

@@ -13,8 +13,11 @@ import java.util.Map;
  * @param body    a JSON value, sent as {@code application/json}
  * @param stale   answer GET and HEAD from the route's cache, even past freshness ({@code X-Cache: STALE}), when it
  *                has the request; the static answer otherwise
+ * @param route   hand the request to another route (its upstream and its policies) instead: always while the
+ *                breaker is open, and after an upstream failure when the request had no body to send again.
+ *                Otherwise, and when that route falls back in turn, the static answer
  */
-public record FallbackPolicy(Integer status, Map<String, String> headers, JsonNode body, Boolean stale) {
+public record FallbackPolicy(Integer status, Map<String, String> headers, JsonNode body, Boolean stale, String route) {
 
     public FallbackPolicy {
         body = body == null || body.isNull() ? null : body; // JSON null means "no body"
@@ -26,6 +29,9 @@ public record FallbackPolicy(Integer status, Map<String, String> headers, JsonNo
 
     public void validate(Violations v) {
         v.range("status", status, 200, 599);
+        if (route != null && route.isBlank()) {
+            v.add("route", "must name a route");
+        }
         if (headers != null) {
             headers.forEach((name, value) -> {
                 if (!Violations.isHeaderName(name)) {

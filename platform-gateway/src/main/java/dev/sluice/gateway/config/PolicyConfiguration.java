@@ -1,6 +1,7 @@
 package dev.sluice.gateway.config;
 
 import dev.sluice.gateway.breaker.CircuitBreakerGatewayFilterFactory;
+import dev.sluice.gateway.breaker.RouteForwarding;
 import dev.sluice.gateway.bulkhead.BulkheadGatewayFilterFactory;
 import dev.sluice.gateway.cache.ResponseCache;
 import dev.sluice.gateway.cache.ResponseCacheGatewayFilterFactory;
@@ -8,6 +9,7 @@ import dev.sluice.gateway.cluster.GatewayNodes;
 import dev.sluice.gateway.protection.RequestSizeLimitFilter;
 import dev.sluice.gateway.ratelimit.ClusterRateLimiter;
 import dev.sluice.gateway.ratelimit.RateLimitGatewayFilterFactory;
+import dev.sluice.gateway.route.RouteTable;
 import dev.sluice.gateway.retry.RetryGatewayFilterFactory;
 import dev.sluice.gateway.split.SplitGatewayFilterFactory;
 import dev.sluice.gateway.support.ClientAddresses;
@@ -16,6 +18,8 @@ import dev.sluice.gateway.validation.JsonSchemas;
 import dev.sluice.gateway.validation.RequestValidationGatewayFilterFactory;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.cloud.gateway.handler.FilteringWebHandler;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.io.ResourceLoader;
@@ -57,8 +61,10 @@ public class PolicyConfiguration {
 
     @Bean
     CircuitBreakerGatewayFilterFactory sluiceCircuitBreakerGatewayFilterFactory(CircuitBreakerRegistry breakers,
-            SluiceGatewayProperties properties, ResponseCache cache) {
-        return new CircuitBreakerGatewayFilterFactory(breakers, properties.defaultTimeout(), cache);
+            SluiceGatewayProperties properties, ResponseCache cache, ObjectProvider<RouteTable> routes,
+            ObjectProvider<FilteringWebHandler> handler) {
+        return new CircuitBreakerGatewayFilterFactory(breakers, properties.defaultTimeout(), cache,
+                new RouteForwarding(routes::getObject, handler::getObject));
     }
 
     @Bean

@@ -43,6 +43,11 @@ public class RouteTable implements RouteLocator {
         return documents;
     }
 
+    /** A route of the current table, compiled. */
+    public java.util.Optional<Route> route(String id) {
+        return routes.stream().filter(route -> route.getId().equals(id)).findFirst();
+    }
+
     @Override
     public Flux<Route> getRoutes() {
         return Flux.fromIterable(routes);

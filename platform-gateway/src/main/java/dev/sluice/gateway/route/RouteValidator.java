@@ -34,6 +34,15 @@ public final class RouteValidator {
                 v.at(i).add("id", "is used by another route");
             }
         }
+        for (int i = 0; i < routes.size(); i++) {
+            RouteDocument route = routes.get(i);
+            String target = route == null || route.circuitBreaker() == null || route.circuitBreaker().fallback() == null
+                    ? null : route.circuitBreaker().fallback().route();
+            if (target != null && (!ids.contains(target) || target.equals(route.id()))) {
+                v.at(i).at("circuitBreaker").at("fallback").add("route",
+                        target.equals(route.id()) ? "must name another route" : "names no route in this table");
+            }
+        }
     }
 
     public static void validate(RouteDocument route, Violations v) {

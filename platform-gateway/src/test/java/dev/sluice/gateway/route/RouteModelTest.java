@@ -87,6 +87,21 @@ class RouteModelTest {
     }
 
     @Test
+    void aFallbackRouteMustBeAnotherRouteOfTheTable() {
+        Violations v = new Violations();
+        RouteValidator.validate(RouteJson.readList(List.of(
+                Map.of("id", "a", "uri", "http://h", "match", Map.of("path", "/a"),
+                        "circuitBreaker", Map.of("fallback", Map.of("route", "nowhere"))),
+                Map.of("id", "b", "uri", "http://h", "match", Map.of("path", "/b"),
+                        "circuitBreaker", Map.of("fallback", Map.of("route", "b"))),
+                Map.of("id", "c", "uri", "http://h", "match", Map.of("path", "/c"),
+                        "circuitBreaker", Map.of("fallback", Map.of("route", "a")))), "routes"), v.at("routes"));
+        assertThat(v.list()).containsExactlyInAnyOrder(
+                new RouteViolation("routes[0].circuitBreaker.fallback.route", "names no route in this table"),
+                new RouteViolation("routes[1].circuitBreaker.fallback.route", "must name another route"));
+    }
+
+    @Test
     void anUnknownFieldIsAnErrorNamingIt() {
         assertThatThrownBy(() -> RouteJson.read("{\"id\":\"x\",\"uri\":\"http://a\",\"match\":{\"path\":\"/\"},\"ratelimit\":{}}"))
                 .isInstanceOfSatisfying(InvalidRoutesException.class, e -> assertThat(e.violations())
