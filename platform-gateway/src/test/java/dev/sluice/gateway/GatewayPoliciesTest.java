@@ -177,6 +177,17 @@ class GatewayPoliciesTest {
     }
 
     @Test
+    void callsSlowerThanTheThresholdOpenTheBreakerThoughTheyAnsweredWell() throws Exception {
+        for (int i = 0; i < 3; i++) {
+            assertThat(send(request("/slowcb/slow/250/x" + i)).statusCode()).isEqualTo(200); // slow, not failed
+        }
+        long before = a.receivedOn("/slow/250/");
+        HttpResponse<String> open = send(request("/slowcb/slow/250/y"));
+        assertProblem(open, 503, "circuit_open");
+        assertThat(a.receivedOn("/slow/250/")).isEqualTo(before);
+    }
+
+    @Test
     void aFailingRouteFallsBackToAnotherRouteWithTheRequestAsTheClientSentIt() throws Exception {
         // The upstream is down. A body that may have gone to it is not sent again: the static answer instead.
         HttpResponse<String> post = send(request("/primary/p").POST(HttpRequest.BodyPublishers.ofString("{\"a\":1}")));
