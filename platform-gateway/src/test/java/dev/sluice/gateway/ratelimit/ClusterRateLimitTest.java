@@ -170,14 +170,33 @@ class ClusterRateLimitTest {
     private List<Sample> load(Duration duration, Runnable during) throws Exception {
         ConcurrentLinkedQueue<Sample> samples = new ConcurrentLinkedQueue<>();
         long end = System.nanoTime() + duration.toNanos();
-        ExecutorService pool = Executors.newFixedThreadPool(9);
+        ExecutorService pool = Executors.newFixedThreadPool(10);
+        java.util.concurrent.atomic.AtomicLongArray inFlightSince = new java.util.concurrent.atomic.AtomicLongArray(8);
+        java.util.concurrent.atomic.AtomicBoolean dumped = new java.util.concurrent.atomic.AtomicBoolean();
         try {
             List<CompletableFuture<?>> clients = new ArrayList<>();
+            // The open defect's evidence: a thread dump of the gateway while one of its requests is stalled.
+            clients.add(CompletableFuture.runAsync(() -> {
+                while (System.nanoTime() < end) {
+                    sleep(250);
+                    for (int c = 0; c < inFlightSince.length(); c++) {
+                        long since = inFlightSince.get(c);
+                        if (since != 0 && System.nanoTime() - since > 2_000_000_000L && dumped.compareAndSet(false, true)) {
+                            GatewayProcess stalled = gateways.get(c % gateways.size());
+                            Path dump = Path.of("target", "cluster-rate-limit", stalled + "-stalled-threads.txt");
+                            stalled.dumpThreads(dump);
+                            System.out.println("A request to " + stalled + " is stalled over 2 s; thread dump: " + dump);
+                        }
+                    }
+                }
+            }, pool));
             for (int c = 0; c < 8; c++) {
                 GatewayProcess gateway = gateways.get(c % gateways.size());
+                int client = c;
                 clients.add(CompletableFuture.runAsync(() -> {
                     while (System.nanoTime() < end) {
                         long start = System.nanoTime();
+                        inFlightSince.set(client, start);
                         int status;
                         String trace = String.format("%032x", java.util.concurrent.ThreadLocalRandom.current().nextLong(Long.MAX_VALUE));
                         try {
@@ -190,6 +209,7 @@ class ClusterRateLimitTest {
                         catch (Exception e) {
                             status = -1;
                         }
+                        inFlightSince.set(client, 0);
                         samples.add(new Sample(start, System.nanoTime() - start, status, gateway.toString() + " " + trace, java.time.Instant.now()));
                     }
                 }, pool));

@@ -117,6 +117,21 @@ public final class GatewayProcess implements AutoCloseable {
         return process.log();
     }
 
+    /** Writes the JVM's thread dump (jcmd Thread.print) to {@code file}: evidence when a request stalls. */
+    public void dumpThreads(Path file) {
+        Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+        try {
+            new ProcessBuilder(jcmd.toString(), String.valueOf(process.pid()), "Thread.print")
+                    .redirectErrorStream(true).redirectOutput(file.toFile()).start().waitFor();
+        }
+        catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     @Override
     public void close() {
         process.stop(Duration.ofSeconds(10));
