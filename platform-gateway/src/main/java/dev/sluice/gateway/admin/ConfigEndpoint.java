@@ -4,7 +4,6 @@ import dev.sluice.gateway.route.InvalidRoutesException;
 import dev.sluice.gateway.route.RouteDocument;
 import dev.sluice.gateway.route.RouteJson;
 import dev.sluice.gateway.route.RouteViolation;
-import dev.sluice.gateway.store.ConfigRevision;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.web.reactive.function.server.ServerRequest;

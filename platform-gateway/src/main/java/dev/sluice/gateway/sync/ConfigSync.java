@@ -145,10 +145,7 @@ public class ConfigSync implements SmartLifecycle {
 
     private void startup() {
         try {
-            long head = store.head();
-            if (head == 0) {
-                seedStore();
-            }
+            store.head(); // throws when Redis is away, which check() would only log
             check();
         }
         catch (StoreUnavailableException e) {
