@@ -333,13 +333,20 @@ class AdminApiTest {
 
     @Test
     @Order(10)
-    void aNodeRestartedWhileRedisIsUnreachableServesItsLastAppliedConfigAndRefusesWrites() {
+    void aNodeCatchesUpByItsPeriodicCheckAndRestartedWhileRedisIsUnreachableServesItsLastAppliedConfig() {
         Path state = logs.toAbsolutePath().resolve("restarted-applied.json");
-        long head = head();
         List<String> withRedis = new ArrayList<>(arguments(REDIS.cluster().nodeAddresses()));
         withRedis.add("--sluice.gateway.store.state-file=" + state);
+        // No push for this node: the periodic check alone must bring it up to date.
+        withRedis.add("--sluice.gateway.store.push=false");
+        withRedis.add("--sluice.gateway.store.reconcile-interval=1s");
+        long head;
         try (GatewayProcess node = GatewayProcess.start("restarted-1", logs, withRedis)) {
+            awaitApplied(node, head());
+            assertThat(adminA.put("/admin/v1/routes/late", route("/late/**")).statusCode()).isEqualTo(201);
+            head = head();
             awaitApplied(node, head);
+            assertThat(traffic(node, "/late/x").statusCode()).isEqualTo(200);
             assertThat(traffic(node, "/imported/x").statusCode()).isEqualTo(200);
         }
         // Every Redis node unreachable: the seed list names closed ports.
@@ -349,6 +356,7 @@ class AdminApiTest {
         try (GatewayProcess node = GatewayProcess.start("restarted-2", logs, withoutRedis)) {
             AdminClient admin = new AdminClient(node, ADMIN);
             assertThat(traffic(node, "/imported/x").statusCode()).isEqualTo(200);
+            assertThat(traffic(node, "/late/x").statusCode()).isEqualTo(200);
             assertThat(traffic(node, "/seed/x").statusCode()).isEqualTo(200);
 
             JsonNode self = body(admin.get("/admin/v1/cluster"));
