@@ -19,7 +19,6 @@ import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.OptionalLong;
 
 /**
@@ -123,8 +122,7 @@ public class ConfigWriter {
      * read it.
      */
     private static void checkChangedRoutes(ConfigRevision head, List<RouteDocument> routes) {
-        Map<String, String> before = new HashMap<>();
-        head.routes().forEach(r -> before.put(r.id(), json(r)));
+        Map<String, String> before = jsonById(head.routes());
         Violations violations = new Violations();
         for (int i = 0; i < routes.size(); i++) {
             RouteDocument route = routes.get(i);
@@ -144,15 +142,20 @@ public class ConfigWriter {
 
     /** A route keeps its version while its document is unchanged; a changed or new one gets the new revision's. */
     private static Map<String, Long> versions(ConfigRevision head, List<RouteDocument> routes) {
-        Map<String, RouteDocument> before = new HashMap<>();
-        head.routes().forEach(r -> before.put(r.id(), r));
+        Map<String, String> before = jsonById(head.routes());
         Map<String, Long> versions = new HashMap<>();
         for (RouteDocument route : routes) {
-            RouteDocument old = before.get(route.id());
-            boolean same = old != null && Objects.equals(json(old), json(route)) && head.versions().containsKey(route.id());
+            boolean same = json(route).equals(before.get(route.id())) && head.versions().containsKey(route.id());
             versions.put(route.id(), same ? head.versions().get(route.id()) : head.revision() + 1);
         }
         return versions;
+    }
+
+    /** Routes by id, as JSON: a route is unchanged when its document serializes the same. */
+    private static Map<String, String> jsonById(List<RouteDocument> routes) {
+        Map<String, String> byId = new HashMap<>();
+        routes.forEach(r -> byId.put(r.id(), json(r)));
+        return byId;
     }
 
     private static String json(RouteDocument route) {

@@ -1,9 +1,9 @@
 package dev.sluice.gateway.breaker;
 
 import dev.sluice.gateway.route.RouteTable;
+import dev.sluice.gateway.support.BufferedBody;
 import org.springframework.cloud.gateway.handler.FilteringWebHandler;
 import org.springframework.cloud.gateway.route.Route;
-import org.springframework.http.HttpHeaders;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
@@ -44,8 +44,7 @@ public class RouteForwarding {
         if (exchange.getAttribute(FORWARDED_FROM) != null) {
             return false;
         }
-        HttpHeaders headers = exchange.getRequest().getHeaders();
-        return !sentUpstream || (headers.getContentLength() <= 0 && !headers.containsHeader(HttpHeaders.TRANSFER_ENCODING));
+        return !sentUpstream || !BufferedBody.hasBody(exchange.getRequest());
     }
 
     /** Runs the request on route {@code to}; empty when the table has no such route any more. */
