@@ -11,6 +11,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.server.WebFilter;
+import org.springframework.web.server.WebFilterChain;
+import reactor.core.publisher.Mono;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -18,6 +22,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.security.Principal;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -51,7 +56,8 @@ class GatewayPoliciesTest {
     static void start() {
         a = TestBackend.start("a");
         b = TestBackend.start("b");
-        gateway = SpringApplication.run(GatewayApplication.class, "--server.port=0", "--management.server.port=0",
+        // The sources include a stand-in for a team's own authentication (see PrincipalFromTestHeader).
+        gateway = new SpringApplication(GatewayApplication.class, PrincipalFromTestHeader.class).run("--server.port=0", "--management.server.port=0",
                 "--spring.profiles.active=policies",
                 "--backend.a=" + a.port(), "--backend.b=" + b.port(), "--backend.dead=" + Ports.free(),
                 "--spring.data.redis.cluster.nodes=" + REDIS.cluster().nodeAddresses(),
@@ -357,6 +363,42 @@ class GatewayPoliciesTest {
         }
         assertThat(send(request("/limited-ip/x").header("X-Forwarded-For", first)).statusCode()).isEqualTo(429);
         assertThat(send(request("/limited-ip/x").header("X-Forwarded-For", "10.9.9.9, " + second)).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void aPrincipalKeyGivesEachAuthenticatedCallerItsOwnBucket() throws Exception {
+        String alice = "alice-" + UUID.randomUUID();
+        String anonymousIp = "192.0.2." + (1 + (int) (Math.random() * 200));
+        for (int i = 0; i < 2; i++) {
+            assertThat(send(request("/limited-principal/x").header("X-Test-User", alice)
+                    .header("X-Forwarded-For", "203.0.113." + i)).statusCode()).isEqualTo(200);
+        }
+        // Keyed by who, not where from: a new address does not give alice a new bucket.
+        assertProblem(send(request("/limited-principal/x").header("X-Test-User", alice)
+                .header("X-Forwarded-For", "203.0.113.99")), 429, "rate_limited");
+        assertThat(send(request("/limited-principal/x").header("X-Test-User", "bob-" + UUID.randomUUID())
+                .header("X-Forwarded-For", "203.0.113.99")).statusCode()).isEqualTo(200);
+        // Without a principal, the client address is the key.
+        for (int i = 0; i < 2; i++) {
+            assertThat(send(request("/limited-principal/x").header("X-Forwarded-For", anonymousIp)).statusCode()).isEqualTo(200);
+        }
+        assertProblem(send(request("/limited-principal/x").header("X-Forwarded-For", anonymousIp)), 429, "rate_limited");
+    }
+
+    /**
+     * Stands in for a team's authentication: a WebFilter that sets the exchange's principal, as Spring Security
+     * would. Only this test's gateway has it (a source, not a scanned component).
+     */
+    static final class PrincipalFromTestHeader implements WebFilter {
+        @Override
+        public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
+            String user = exchange.getRequest().getHeaders().getFirst("X-Test-User");
+            if (user == null) {
+                return chain.filter(exchange);
+            }
+            Principal principal = () -> user;
+            return chain.filter(exchange.mutate().principal(Mono.just(principal)).build());
+        }
     }
 
     // --- helpers -------------------------------------------------------------------------------------------------
