@@ -29,6 +29,7 @@ final class BootAppComponent implements Component {
     private final int port;
     private final int healthPort;
     private final List<String> arguments;
+    private final Map<String, String> environment;
     private ManagedProcess process;
 
     /**
@@ -36,17 +37,23 @@ final class BootAppComponent implements Component {
      * @param arguments Spring Boot arguments ({@code --name=value}) beyond {@code server.port}
      */
     BootAppComponent(String module, StackConfig config, int port, int healthPort, List<String> arguments) {
-        this(module, module, config, port, healthPort, arguments);
+        this(module, module, config, port, healthPort, arguments, Map.of());
     }
 
-    /** A further instance of {@code module}, called {@code name} (which also names its log). */
-    BootAppComponent(String name, String module, StackConfig config, int port, int healthPort, List<String> arguments) {
+    /**
+     * A further instance of {@code module}, called {@code name} (which also names its log).
+     *
+     * @param environment extra environment variables: secrets go here rather than on the command line
+     */
+    BootAppComponent(String name, String module, StackConfig config, int port, int healthPort, List<String> arguments,
+            Map<String, String> environment) {
         this.name = name;
         this.module = module;
         this.config = config;
         this.port = port;
         this.healthPort = healthPort;
         this.arguments = List.copyOf(arguments);
+        this.environment = Map.copyOf(environment);
     }
 
     @Override
@@ -68,7 +75,7 @@ final class BootAppComponent implements Component {
         command.add("--server.port=" + port);
         command.add("--server.address=127.0.0.1");
         command.addAll(arguments);
-        process = ManagedProcess.start(name, command, config.runDir(), Path.of(log()), Map.of());
+        process = ManagedProcess.start(name, command, config.runDir(), Path.of(log()), environment);
         URI readiness = URI.create("http://127.0.0.1:" + healthPort + "/actuator/health/readiness");
         Await.until(name + " readiness at " + readiness, START_TIMEOUT, process, () -> isReady(readiness));
     }

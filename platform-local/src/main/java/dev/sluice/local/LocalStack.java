@@ -37,13 +37,16 @@ public final class LocalStack implements AutoCloseable {
         start(redis);
         SeataComponent tc = new SeataComponent(config);
         start(tc);
-        start(new BootAppComponent("sample-inventory-service", config, config.inventoryPort(), config.inventoryPort(),
-                List.of("--sluice.tcc.tc-addresses=" + tc.address(), "--sluice.data-dir=" + config.dataDir())));
-        start(new BootAppComponent("sample-order-service", config, config.orderPort(), config.orderPort(), List.of(
-                "--sluice.tcc.tc-addresses=" + tc.address(),
-                "--sluice.data-dir=" + config.dataDir(),
-                "--spring.data.redis.cluster.nodes=" + redis.nodes(),
-                discoveryOf("sample-inventory-service", config.inventoryPort()))));
+        ServiceDatabases databases = startDatabases();
+        start(new BootAppComponent("sample-inventory-service", "sample-inventory-service", config, config.inventoryPort(),
+                config.inventoryPort(), databases.arguments(List.of("--sluice.tcc.tc-addresses=" + tc.address())),
+                databases.inventory()));
+        start(new BootAppComponent("sample-order-service", "sample-order-service", config, config.orderPort(),
+                config.orderPort(), databases.arguments(List.of(
+                        "--sluice.tcc.tc-addresses=" + tc.address(),
+                        "--spring.data.redis.cluster.nodes=" + redis.nodes(),
+                        discoveryOf("sample-inventory-service", config.inventoryPort()))),
+                databases.orders()));
         List<String> gateway = new ArrayList<>(List.of(
                 "--management.server.port=" + config.gatewayManagementPort(),
                 "--management.server.address=127.0.0.1",
@@ -54,6 +57,27 @@ public final class LocalStack implements AutoCloseable {
                 discoveryOf("sample-order-service", config.orderPort())));
         gateway.addAll(List.of(adminToken.gatewayArguments()));
         start(new BootAppComponent("platform-gateway", config, config.gatewayPort(), config.gatewayManagementPort(), gateway));
+    }
+
+    /** H2 files in the run folder by default; with {@code --database=postgres}, a PostgreSQL server is started. */
+    private ServiceDatabases startDatabases() {
+        if (!config.usesPostgres()) {
+            return new ServiceDatabases(List.of("--sluice.data-dir=" + config.dataDir()), Map.of(), Map.of());
+        }
+        PostgresComponent postgres = new PostgresComponent(config);
+        start(postgres);
+        return new ServiceDatabases(List.of("--spring.profiles.active=postgres"),
+                postgres.serviceEnvironment("inventory", "INVENTORY"), postgres.serviceEnvironment("orders", "ORDER"));
+    }
+
+    /** What the services need to reach their databases: arguments for both, and each one's environment. */
+    private record ServiceDatabases(List<String> common, Map<String, String> inventory, Map<String, String> orders) {
+
+        List<String> arguments(List<String> own) {
+            List<String> all = new ArrayList<>(own);
+            all.addAll(common);
+            return all;
+        }
     }
 
     /** Local discovery: the gateway resolves lb://name through Spring Cloud's simple discovery client. */
@@ -88,6 +112,9 @@ public final class LocalStack implements AutoCloseable {
         ports.put(config.orderPort(), "sample-order-service");
         ports.put(config.gatewayPort(), "platform-gateway");
         ports.put(config.gatewayManagementPort(), "platform-gateway (management)");
+        if (config.usesPostgres()) {
+            ports.put(config.postgresPort(), "postgres");
+        }
         ports.forEach((port, owner) -> {
             if (!Ports.isFree(port)) {
                 throw new ComponentFailedException(owner, "-", new IllegalStateException(

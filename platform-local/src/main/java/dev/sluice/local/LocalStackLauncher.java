@@ -63,6 +63,9 @@ public final class LocalStackLauncher {
               --gateway-port=8080             gateway traffic
               --gateway-management-port=8081  gateway health, metrics and the Admin API (/admin/v1)
               --jvm-options="-Xmx384m ..."    options for every service JVM
+              --database=h2                   the services' databases: h2 (files) or postgres (a local
+                                              PostgreSQL server, the services' 'postgres' profile)
+              --postgres-port=5432            PostgreSQL, with --database=postgres
               --root=.                        the repository checkout
               --run-dir=<root>/.local-stack   where the logs go
             The JDK is the one that runs this launcher: set JAVA_HOME to choose it.

@@ -16,10 +16,12 @@ import java.util.Map;
  * @param runDir where logs go ({@code --run-dir}, by default {@code <root>/.local-stack})
  * @param javaHome the JDK the services run on: this launcher's, which honours {@code JAVA_HOME}
  * @param jvmOptions options for every service JVM ({@code --jvm-options} or {@code SLUICE_JVM_OPTIONS})
+ * @param database the services' databases: {@code h2} (files in the run folder) or {@code postgres} (one local
+ *                 PostgreSQL server, the services' {@code postgres} profile)
  */
 public record StackConfig(Path root, Path runDir, String javaHome, List<String> jvmOptions, int redisPort,
         int seataPort, int seataConsolePort, int inventoryPort, int orderPort, int gatewayPort,
-        int gatewayManagementPort) {
+        int gatewayManagementPort, String database, int postgresPort) {
 
     static final Map<String, String> DEFAULTS = Map.of(
             "redis-port", "7000",
@@ -29,7 +31,9 @@ public record StackConfig(Path root, Path runDir, String javaHome, List<String> 
             "order-port", "8101",
             "gateway-port", "8080",
             "gateway-management-port", "8081",
-            "jvm-options", "-Xms64m -Xmx384m -XX:+UseSerialGC");
+            "jvm-options", "-Xms64m -Xmx384m -XX:+UseSerialGC",
+            "database", "h2",
+            "postgres-port", "5432");
 
     public static StackConfig from(String[] args, Map<String, String> environment) {
         Map<String, String> given = new HashMap<>();
@@ -52,7 +56,18 @@ public record StackConfig(Path root, Path runDir, String javaHome, List<String> 
                 new ArrayList<>(Arrays.asList(value.apply("jvm-options").trim().split("\\s+"))),
                 port(value, "redis-port"), port(value, "seata-port"), port(value, "seata-console-port"),
                 port(value, "inventory-port"), port(value, "order-port"), port(value, "gateway-port"),
-                port(value, "gateway-management-port"));
+                port(value, "gateway-management-port"), database(value.apply("database")), port(value, "postgres-port"));
+    }
+
+    private static String database(String raw) {
+        if (!raw.equals("h2") && !raw.equals("postgres")) {
+            throw new IllegalArgumentException("database must be h2 or postgres, got: " + raw);
+        }
+        return raw;
+    }
+
+    boolean usesPostgres() {
+        return database.equals("postgres");
     }
 
     private static int port(java.util.function.Function<String, String> value, String name) {
@@ -74,14 +89,14 @@ public record StackConfig(Path root, Path runDir, String javaHome, List<String> 
         return new StackConfig(root, runDir, javaHome, jvmOptions,
                 redisPort == 0 ? dev.sluice.test.process.Ports.freeBlock(6, 10_000) : redisPort,
                 orFree(seataPort), orFree(seataConsolePort), orFree(inventoryPort), orFree(orderPort),
-                orFree(gatewayPort), orFree(gatewayManagementPort));
+                orFree(gatewayPort), orFree(gatewayManagementPort), database, orFree(postgresPort));
     }
 
     private static int orFree(int port) {
         return port == 0 ? dev.sluice.test.process.Ports.free() : port;
     }
 
-    /** Where the services keep their H2 databases, so data survives a restart of the stack. */
+    /** Where the services keep their H2 databases (or PostgreSQL its), so data survives a restart of the stack. */
     Path dataDir() {
         return runDir.resolve("data");
     }

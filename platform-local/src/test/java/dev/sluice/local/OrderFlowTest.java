@@ -23,6 +23,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import static dev.sluice.local.OrderScenarios.key;
+import static dev.sluice.local.OrderScenarios.sku;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -34,6 +36,7 @@ class OrderFlowTest {
 
     static LocalStack stack;
     static Api api;
+    static OrderScenarios scenarios;
 
     @BeforeAll
     static void startStack() {
@@ -45,6 +48,7 @@ class OrderFlowTest {
         stack = new LocalStack(config, AdminToken.resolve(Map.of(), runDir), System.out);
         stack.start();
         api = new Api(config.gatewayPort());
+        scenarios = new OrderScenarios(api);
     }
 
     /** Each run starts from empty databases. */
@@ -62,73 +66,25 @@ class OrderFlowTest {
     @Test
     @Order(1)
     void anOrderWithStockIsConfirmedAndOneWithoutIsCancelled() {
-        String sku = sku("happy");
-        assertThat(api.stock(sku, 1).status()).isEqualTo(200);
+        OrderScenarios.LastUnit orders = scenarios.placeTheLastUnitTwice(sku("happy"));
 
-        Api.Answer placed = api.order(key(), sku, 1);
-        assertThat(placed.status()).isEqualTo(201);
-        assertThat(placed.text("status")).isEqualTo("CONFIRMED");
+        Api.Answer placed = orders.placed();
         assertThat(placed.raw().headers().firstValue("Location")).hasValue("/api/orders/" + placed.text("id"));
         assertThat(api.get("/api/orders/" + placed.text("id")).text("status")).isEqualTo("CONFIRMED");
-
-        Api.Answer refused = api.order(key(), sku, 1);
-        assertThat(refused.status()).isEqualTo(409);
+        Api.Answer refused = orders.refused();
         assertThat(refused.raw().headers().firstValue("Content-Type")).hasValue("application/problem+json");
-        assertThat(refused.text("reason")).isEqualTo("insufficient_stock");
-        assertThat(refused.text("orderStatus")).isEqualTo("CANCELLED");
         assertThat(api.get("/api/orders/" + refused.text("orderId")).text("status")).isEqualTo("CANCELLED");
-
-        assertItem(sku, 0, 0, 1);
-        Api.Answer stats = api.stats(sku);
-        assertThat(stats.body()).containsEntry("pending", 0).containsEntry("confirmed", 1)
-                .containsEntry("cancelled", 1).containsEntry("confirmedQuantity", 1);
     }
 
     @Test
     @Order(2)
     void sixteenClientsPlacingFourHundredOrdersAgainstAStockOfAHundredNeverOversell() throws Exception {
         String sku = sku("rush");
-        api.stock(sku, 100);
-        AtomicBoolean placing = new AtomicBoolean(true);
-        List<String> violations = new CopyOnWriteArrayList<>();
-        AtomicInteger samples = new AtomicInteger();
-        Thread sampler = new Thread(() -> {
-            while (placing.get()) {
-                Api.Answer item = api.item(sku);
-                long available = item.number("available");
-                long reserved = item.number("reserved");
-                long sold = item.number("sold");
-                samples.incrementAndGet();
-                if (available < 0 || reserved < 0 || sold < 0 || available + reserved + sold != 100) {
-                    violations.add(item.body().toString());
-                }
-            }
-        });
-        sampler.start();
+        OrderScenarios.Rush rush = scenarios.rush(sku, 100, 16, 400);
 
-        Map<Integer, AtomicInteger> statuses = new ConcurrentHashMap<>();
-        AtomicInteger next = new AtomicInteger();
-        ExecutorService clients = Executors.newFixedThreadPool(16);
-        List<Future<?>> done = new java.util.ArrayList<>();
-        for (int c = 0; c < 16; c++) {
-            done.add(clients.submit(() -> {
-                while (next.getAndIncrement() < 400) {
-                    Api.Answer answer = api.order(key(), sku, 1);
-                    statuses.computeIfAbsent(answer.status(), s -> new AtomicInteger()).incrementAndGet();
-                }
-            }));
-        }
-        for (Future<?> f : done) {
-            f.get(5, TimeUnit.MINUTES);
-        }
-        clients.shutdown();
-        placing.set(false);
-        sampler.join();
-
-        assertThat(violations).as("stock samples breaking an invariant").isEmpty();
-        assertThat(samples.get()).as("stock samples taken during the run").isGreaterThan(10);
-        assertThat(statuses.get(201)).hasValue(100);
-        assertThat(statuses.get(409)).hasValue(300);
+        assertThat(rush.violations()).as("stock samples breaking an invariant").isEmpty();
+        assertThat(rush.samples()).as("stock samples taken during the run").isGreaterThan(10);
+        assertThat(rush.statuses()).containsEntry(201, 100).containsEntry(409, 300);
         assertSettled(sku);
         assertItem(sku, 0, 0, 100);
         assertThat(api.stats(sku).body()).containsEntry("confirmed", 100).containsEntry("cancelled", 300)
@@ -351,58 +307,25 @@ class OrderFlowTest {
         String sku = sku("tc-restart");
         api.stock(sku, 1_000);
         SeataComponent tc = (SeataComponent) stack.component("seata-tc");
-        Map<String, Integer> answered = new ConcurrentHashMap<>();
-        AtomicBoolean placing = new AtomicBoolean(true);
-        ExecutorService clients = Executors.newFixedThreadPool(8);
-        List<Future<?>> done = new java.util.ArrayList<>();
-        for (int c = 0; c < 8; c++) {
-            done.add(clients.submit(() -> {
-                while (placing.get()) {
-                    Api.Answer answer = api.order(key(), sku, 1);
-                    String id = answer.text("id") != null ? answer.text("id") : answer.text("orderId");
-                    if (id != null) {
-                        answered.put(id, answer.status());
-                    }
-                }
-            }));
-        }
-        Thread.sleep(3_000);
-        // A crash: the TC may die between the confirms of one commit. It finishes that commit once the session is
-        // older than its retry-dead threshold (40 s here), so settling may take that long.
-        tc.kill();
-        Thread.sleep(2_000);
-        tc.restart();
-        Thread.sleep(5_000);
-        placing.set(false);
-        for (Future<?> f : done) {
-            f.get(2, TimeUnit.MINUTES);
-        }
-        clients.shutdown();
+        Map<String, Integer> answered = scenarios.placeWhile(sku, 8, () -> {
+            Thread.sleep(3_000);
+            // A crash: the TC may die between the confirms of one commit. It finishes that commit once the session
+            // is older than its retry-dead threshold (40 s here), so settling may take that long.
+            tc.kill();
+            Thread.sleep(2_000);
+            tc.restart();
+            Thread.sleep(5_000);
+            return null;
+        });
 
         assertThat(answered.values()).contains(201);
-        Await.until("every order of " + sku + " to settle", Duration.ofSeconds(120),
-                () -> api.stats(sku).number("pending") == 0);
-        Await.until("no stock of " + sku + " to stay reserved", Duration.ofSeconds(120),
-                () -> api.item(sku).number("reserved") == 0);
+        scenarios.assertSettled(sku, Duration.ofSeconds(120));
         Api.Answer item = api.item(sku);
         Api.Answer stats = api.stats(sku);
         assertThat(item.number("available") + item.number("reserved") + item.number("sold")).isEqualTo(1_000);
         assertThat(item.number("sold")).isEqualTo(stats.number("confirmedQuantity"));
         // What each client was told holds: a 201 stayed CONFIRMED and a 409 stayed CANCELLED.
-        // Every order a client heard of exists and is terminal.
-        answered.forEach((id, status) -> {
-            Api.Answer order = api.get("/api/orders/" + id);
-            assertThat(order.status()).as(id).isEqualTo(200);
-            if (status == 201) {
-                assertThat(order.text("status")).as(id).isEqualTo("CONFIRMED");
-            }
-            else if (status == 409) {
-                assertThat(order.text("status")).as(id).isEqualTo("CANCELLED");
-            }
-            else {
-                assertThat(order.text("status")).as(id).isIn("CONFIRMED", "CANCELLED");
-            }
-        });
+        scenarios.assertAnswersHeld(answered);
     }
 
     /** A second order-service instance that reaches the inventory through {@code inventoryPort} (a proxy). */
@@ -422,7 +345,8 @@ class OrderFlowTest {
                             + inventoryPort,
                     "--orders.inventory.read-timeout=" + readTimeout));
             arguments.addAll(List.of(extra));
-            component = new BootAppComponent("sample-order-service-2", "sample-order-service", config, port, port, arguments);
+            component = new BootAppComponent("sample-order-service-2", "sample-order-service", config, port, port, arguments,
+                    java.util.Map.of());
             component.start();
             api = new Api(port);
         }
@@ -449,28 +373,14 @@ class OrderFlowTest {
     }
 
     private static void assertSettled(String sku) {
-        Await.until("every order of " + sku + " to settle", Duration.ofSeconds(60),
-                () -> api.stats(sku).number("pending") == 0);
-        Await.until("no stock of " + sku + " to stay reserved", Duration.ofSeconds(60),
-                () -> api.item(sku).number("reserved") == 0);
+        scenarios.assertSettled(sku, Duration.ofSeconds(60));
     }
 
     private static void assertItem(String sku, long available, long reserved, long sold) {
-        Api.Answer item = api.item(sku);
-        assertThat(item.status()).isEqualTo(200);
-        assertThat(item.body()).containsEntry("available", (int) available).containsEntry("reserved", (int) reserved)
-                .containsEntry("sold", (int) sold);
+        scenarios.assertItem(sku, available, reserved, sold);
     }
 
     private static void signal(String signal, long pid) throws Exception {
         new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).start().waitFor();
-    }
-
-    private static String sku(String name) {
-        return name + "-" + UUID.randomUUID().toString().substring(0, 8);
-    }
-
-    private static String key() {
-        return UUID.randomUUID().toString();
     }
 }

@@ -18,6 +18,18 @@ class StackConfigTest {
         assertThat(config.orderPort()).isEqualTo(8101);
         assertThat(config.gatewayPort()).isEqualTo(8080);
         assertThat(config.gatewayManagementPort()).isEqualTo(8081);
+        assertThat(config.database()).isEqualTo("h2");
+        assertThat(config.usesPostgres()).isFalse();
+        assertThat(config.postgresPort()).isEqualTo(5432);
+    }
+
+    @Test
+    void postgresIsChosenByArgumentOrEnvironment() {
+        assertThat(StackConfig.from(new String[] {"--database=postgres"}, Map.of()).usesPostgres()).isTrue();
+        StackConfig fromEnvironment = StackConfig.from(new String[0],
+                Map.of("SLUICE_DATABASE", "postgres", "SLUICE_POSTGRES_PORT", "15432"));
+        assertThat(fromEnvironment.usesPostgres()).isTrue();
+        assertThat(fromEnvironment.postgresPort()).isEqualTo(15432);
     }
 
     @Test
@@ -36,5 +48,7 @@ class StackConfigTest {
                 .withMessageContaining("Unknown setting --gateway");
         assertThatIllegalArgumentException().isThrownBy(() -> StackConfig.from(new String[] {"--order-port=70000"}, Map.of()))
                 .withMessageContaining("order-port");
+        assertThatIllegalArgumentException().isThrownBy(() -> StackConfig.from(new String[] {"--database=mysql"}, Map.of()))
+                .withMessageContaining("database must be h2 or postgres");
     }
 }
