@@ -1,5 +1,7 @@
 package dev.sluice.local;
 
+import dev.sluice.test.process.ProcessReaper;
+
 import java.io.PrintStream;
 import java.util.concurrent.CountDownLatch;
 
@@ -30,12 +32,13 @@ public final class LocalStackLauncher {
         AdminToken adminToken = AdminToken.resolve(System.getenv(), config.runDir());
         LocalStack stack = new LocalStack(config, adminToken, out);
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        // In the reaper's own shutdown hook, so that the stack stops in order before anything left is reaped.
+        ProcessReaper.beforeReaping(() -> {
             out.println("\nstopping the local stack...");
             stack.close();
             out.println("stopped; logs are kept in " + config.logDir());
             stopped.countDown();
-        }, "sluice-local-stop"));
+        });
 
         long began = System.nanoTime();
         try {

@@ -13,8 +13,11 @@ import java.util.stream.Stream;
 /**
  * Makes sure no server process outlives the JVM that started it.
  * <ul>
- * <li>On a normal exit, Ctrl-C or SIGTERM, a shutdown hook stops every process still registered, then deletes
- * the temporary folders registered with {@link #deleteWhenDone(Path)}.</li>
+ * <li>On a normal exit, Ctrl-C or SIGTERM, one shutdown hook first runs the actions given to
+ * {@link #beforeReaping(Runnable)} (an orderly stop, such as the local stack's, in dependency order), then stops
+ * every process still registered, then deletes the temporary folders registered with {@link #deleteWhenDone(Path)}.
+ * One hook, because the JVM runs separate hooks at once: the reaper would stop Redis under a gateway still
+ * shutting down.</li>
  * <li>A shutdown hook does not run when the JVM is SIGKILLed (a build timeout, an IDE's stop button).
  * For that case each process and each folder gets a tiny {@code sh} watchdog that polls the JVM and, once it is
  * gone, SIGKILLs the process or deletes the folder. A watchdog exits by itself as soon as its process has ended or
@@ -25,6 +28,7 @@ public final class ProcessReaper {
 
     private static final Set<ManagedProcess> LIVE = ConcurrentHashMap.newKeySet();
     private static final Set<Path> FOLDERS = ConcurrentHashMap.newKeySet();
+    private static final List<Runnable> BEFORE_REAPING = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private static final String WATCHDOG = """
             while kill -0 "$1" 2>/dev/null && kill -0 "$2" 2>/dev/null; do sleep 1; done
@@ -64,12 +68,25 @@ public final class ProcessReaper {
         deleteRecursively(folder);
     }
 
+    /** Runs {@code action} at JVM exit before the remaining processes are stopped; the latest registered runs first. */
+    public static void beforeReaping(Runnable action) {
+        BEFORE_REAPING.add(0, action);
+    }
+
     /** The processes started by this JVM that have not been stopped yet. */
     public static List<ManagedProcess> live() {
         return List.copyOf(LIVE);
     }
 
     private static void stopAll() {
+        for (Runnable action : BEFORE_REAPING) {
+            try {
+                action.run();
+            }
+            catch (RuntimeException e) {
+                System.err.println("sluice: a shutdown action failed: " + e);
+            }
+        }
         List<ManagedProcess> running = new ArrayList<>(LIVE);
         // Ask all to stop at once, so a slow one does not delay the others.
         running.forEach(p -> new Thread(() -> p.stop(java.time.Duration.ofSeconds(5))).start());
