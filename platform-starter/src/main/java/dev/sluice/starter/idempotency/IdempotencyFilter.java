@@ -161,7 +161,9 @@ public class IdempotencyFilter extends OncePerRequestFilter {
     private static String fingerprint(HttpServletRequest request, byte[] body) {
         try {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            sha.update((request.getMethod() + " " + request.getRequestURI() + "\n").getBytes(StandardCharsets.UTF_8));
+            // The query string is part of the request: the same key on ?dryRun=true and without it is another request.
+            String query = request.getQueryString() == null ? "" : "?" + request.getQueryString();
+            sha.update((request.getMethod() + " " + request.getRequestURI() + query + "\n").getBytes(StandardCharsets.UTF_8));
             sha.update(body);
             return HexFormat.of().formatHex(sha.digest());
         }

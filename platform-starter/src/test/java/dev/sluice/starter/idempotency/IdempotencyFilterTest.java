@@ -78,6 +78,9 @@ class IdempotencyFilterTest {
         assertThat(other.statusCode()).isEqualTo(422);
         assertThat(other.headers().firstValue("Content-Type")).hasValue("application/problem+json");
         assertThat(other.body()).contains("idempotency_key_reused");
+        // The query string counts too.
+        assertThat(post(key, "{\"n\":1}", "?mode=other").statusCode()).isEqualTo(422);
+        assertThat(post(key, "{\"n\":1}").statusCode()).isEqualTo(201);
     }
 
     @Test
@@ -174,7 +177,11 @@ class IdempotencyFilterTest {
     }
 
     private HttpResponse<String> post(String key, String body) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/things"))
+        return post(key, body, "");
+    }
+
+    private HttpResponse<String> post(String key, String body, String query) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/things" + query))
                 .header("Content-Type", "application/json").timeout(Duration.ofSeconds(20))
                 .POST(HttpRequest.BodyPublishers.ofString(body));
         if (key != null) {
