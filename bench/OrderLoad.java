@@ -3,21 +3,33 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Closed-loop load of POST /api/orders through the gateway: N clients, each sending its next order as soon as the
- * last one is answered, every order with its own Idempotency-Key. A warm-up phase is run and discarded first.
+ * last one is answered, every order with its own Idempotency-Key. A warm-up phase is run and discarded first, then
+ * ROUNDS measured rounds, each printed, then their medians.
+ * <p>
+ * With METRICS_URL (the order service's actuator, e.g. http://127.0.0.1:8101/actuator/metrics, exposed for the run),
+ * each round also reads the service's own timers before and after: the committed global transactions
+ * ({@code sluice.tcc.global.transactions}) and its round trips to the TC ({@code sluice.tcc.coordinator.calls}:
+ * begin, and commit with the TC's two confirms inside it).
  *
- * java bench/OrderLoad.java URL SKU CONCURRENCY WARMUP_SECONDS MEASURE_SECONDS
+ * java bench/OrderLoad.java URL SKU CONCURRENCY WARMUP_SECONDS MEASURE_SECONDS [ROUNDS] [METRICS_URL]
  */
 public class OrderLoad {
+
+    static final HttpClient METRICS = HttpClient.newHttpClient();
 
     public static void main(String[] args) throws Exception {
         String url = args[0];
@@ -25,17 +37,91 @@ public class OrderLoad {
         int concurrency = Integer.parseInt(args[2]);
         int warmup = Integer.parseInt(args[3]);
         int measure = Integer.parseInt(args[4]);
+        int rounds = args.length > 5 ? Integer.parseInt(args[5]) : 1;
+        String metrics = args.length > 6 ? args[6] : null;
 
         System.out.printf("warm-up: %d s at concurrency %d%n", warmup, concurrency);
         run(url, sku, concurrency, warmup);
-        System.out.printf("measuring: %d s at concurrency %d%n", measure, concurrency);
-        Result result = run(url, sku, concurrency, measure);
-        long[] sorted = Arrays.copyOf(result.latenciesMicros, result.count);
-        Arrays.sort(sorted);
-        System.out.printf("orders: %d in %d s = %.1f orders/s%n", result.count, measure, result.count / (double) measure);
-        System.out.printf("latency ms: p50 %.1f  p90 %.1f  p99 %.1f  max %.1f%n", pct(sorted, 50), pct(sorted, 90),
-                pct(sorted, 99), sorted.length == 0 ? 0 : sorted[sorted.length - 1] / 1000.0);
-        System.out.println("statuses: " + result.statuses);
+        List<double[]> figures = new ArrayList<>();
+        for (int round = 1; round <= rounds; round++) {
+            System.out.printf("round %d: measuring %d s at concurrency %d%n", round, measure, concurrency);
+            Timers before = metrics == null ? null : Timers.read(metrics);
+            Result result = run(url, sku, concurrency, measure);
+            Timers spent = metrics == null ? null : Timers.read(metrics).minus(before);
+            long[] sorted = Arrays.copyOf(result.latenciesMicros, result.count);
+            Arrays.sort(sorted);
+            double mean = Arrays.stream(sorted).average().orElse(0) / 1000.0;
+            double[] f = {result.count / (double) measure, pct(sorted, 50), pct(sorted, 90), pct(sorted, 99),
+                    sorted.length == 0 ? 0 : sorted[sorted.length - 1] / 1000.0, mean, -1, -1, -1, -1};
+            System.out.printf("  orders: %d in %d s = %.1f orders/s%n", result.count, measure, f[0]);
+            System.out.printf("  latency ms: p50 %.1f  p90 %.1f  p99 %.1f  max %.1f  mean %.1f%n", f[1], f[2], f[3], f[4], f[5]);
+            System.out.println("  statuses: " + result.statuses);
+            if (spent != null) {
+                f[6] = spent.mean("begin");
+                f[7] = spent.mean("commit");
+                f[8] = spent.mean("tx");
+                f[9] = 100 * (f[6] + f[7]) / mean;
+                System.out.printf("  per committed order, at the order service: global transaction %.1f ms, of which "
+                        + "begin %.1f ms and commit (with both confirms) %.1f ms: %.0f%% of the mean answer time%n",
+                        f[8], f[6], f[7], f[9]);
+            }
+            figures.add(f);
+        }
+        if (rounds > 1) {
+            System.out.printf("medians of %d rounds: %.1f orders/s, p50 %.1f ms, p90 %.1f ms, p99 %.1f ms, max %.1f ms%n",
+                    rounds, median(figures, 0), median(figures, 1), median(figures, 2), median(figures, 3), median(figures, 4));
+            if (metrics != null) {
+                System.out.printf("medians: global transaction %.1f ms, begin %.1f ms, commit %.1f ms, "
+                        + "begin + commit %.0f%% of the mean answer time%n",
+                        median(figures, 8), median(figures, 6), median(figures, 7), median(figures, 9));
+            }
+        }
+    }
+
+    static double median(List<double[]> figures, int column) {
+        double[] values = figures.stream().mapToDouble(f -> f[column]).sorted().toArray();
+        return values.length % 2 == 1 ? values[values.length / 2]
+                : (values[values.length / 2 - 1] + values[values.length / 2]) / 2;
+    }
+
+    /** Count and total seconds of the service's timers, read from its actuator metrics endpoint. */
+    record Timers(Map<String, double[]> byName) {
+
+        private static final Pattern COUNT = Pattern.compile("\"COUNT\",\"value\":([0-9.Ee+-]+)");
+        private static final Pattern TOTAL = Pattern.compile("\"TOTAL_TIME\",\"value\":([0-9.Ee+-]+)");
+
+        static Timers read(String metrics) throws Exception {
+            Map<String, double[]> timers = new HashMap<>();
+            timers.put("begin", timer(metrics + "/sluice.tcc.coordinator.calls?tag=call:begin"));
+            timers.put("commit", timer(metrics + "/sluice.tcc.coordinator.calls?tag=call:commit"));
+            timers.put("tx", timer(metrics + "/sluice.tcc.global.transactions?tag=outcome:committed"));
+            return new Timers(timers);
+        }
+
+        private static double[] timer(String url) throws Exception {
+            String json = METRICS.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString()).body();
+            Matcher count = COUNT.matcher(json);
+            Matcher total = TOTAL.matcher(json);
+            if (!count.find() || !total.find()) {
+                throw new IllegalStateException("no timer at " + url + ": " + json);
+            }
+            return new double[] {Double.parseDouble(count.group(1)), Double.parseDouble(total.group(1))};
+        }
+
+        Timers minus(Timers before) {
+            Map<String, double[]> diff = new HashMap<>();
+            byName.forEach((name, now) -> {
+                double[] then = before.byName.get(name);
+                diff.put(name, new double[] {now[0] - then[0], now[1] - then[1]});
+            });
+            return new Timers(diff);
+        }
+
+        /** Mean milliseconds per call. */
+        double mean(String name) {
+            double[] t = byName.get(name);
+            return t[0] == 0 ? 0 : 1000 * t[1] / t[0];
+        }
     }
 
     record Result(long[] latenciesMicros, int count, Map<Integer, LongAdder> statuses) {

@@ -1,21 +1,25 @@
 #!/usr/bin/env bash
 # Orders per second and latency through the gateway, on the local stack (README's run command).
-#   bench/orders.sh [concurrency=16] [warmup-seconds=30] [measure-seconds=30]
+#   bench/orders.sh [concurrency=16] [warmup-seconds=90] [measure-seconds=30] [rounds=3]
 # It starts the local stack on its default ports, stocks one SKU generously, runs the closed-loop load in
-# bench/OrderLoad.java (JDK only), prints the figures and the machine, then stops the stack.
-# JAVA_HOME chooses the JDK for the whole stack.
+# bench/OrderLoad.java (JDK only): a warm-up, then the measured rounds and their medians. It prints the machine,
+# then stops the stack. JAVA_HOME chooses the JDK for the whole stack.
+# For this run only, the services also expose their actuator metrics endpoint (on loopback), so that the load reads
+# the order service's own timers: how long its round trips to the Seata TC take.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 concurrency=${1:-16}
-warmup=${2:-30}
+warmup=${2:-90}
 measure=${3:-30}
+rounds=${4:-3}
 java="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 gateway=http://127.0.0.1:8080
 
 log=$(mktemp)
-./run-local.sh > "$log" 2>&1 &
+./run-local.sh --jvm-options="-Xms64m -Xmx384m -XX:+UseSerialGC -Dmanagement.endpoints.web.exposure.include=health,metrics,prometheus" \
+  > "$log" 2>&1 &
 stack=$!
-trap 'kill -TERM $stack 2>/dev/null; wait $stack 2>/dev/null; rm -f "$log"' EXIT
+trap 'kill -TERM $stack 2>/dev/null; wait $stack 2>/dev/null || true; rm -f "$log"' EXIT
 for _ in $(seq 1 240); do
   grep -q 'stack is up' "$log" && break
   kill -0 $stack 2>/dev/null || { cat "$log"; exit 1; }
@@ -27,4 +31,5 @@ sku="bench-$(date +%s)"
 "$java" -version 2>&1 | head -1
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, $(uname -sr)"
 "$java" bench/StockItem.java "$gateway" "$sku" 1000000000
-"$java" bench/OrderLoad.java "$gateway" "$sku" "$concurrency" "$warmup" "$measure"
+"$java" bench/OrderLoad.java "$gateway" "$sku" "$concurrency" "$warmup" "$measure" "$rounds" \
+  http://127.0.0.1:8101/actuator/metrics

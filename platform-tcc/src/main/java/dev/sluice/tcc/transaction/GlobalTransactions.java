@@ -7,6 +7,7 @@ import org.apache.seata.core.model.GlobalStatus;
 import org.apache.seata.tm.api.GlobalTransaction;
 import org.apache.seata.tm.api.TransactionalExecutor;
 import org.apache.seata.tm.api.TransactionalTemplate;
+import org.apache.seata.tm.api.transaction.TransactionHookManager;
 import org.apache.seata.tm.api.transaction.TransactionInfo;
 import org.slf4j.MDC;
 
@@ -22,7 +23,8 @@ import java.util.concurrent.TimeoutException;
  * a branch could not be cancelled yet: the rollback is decided, and the TC retries the cancel until it runs.</li>
  * <li>A failure of the coordination itself (begin, commit, rollback, or a timeout) is a {@link GlobalTransactionException}
  * naming the {@link Outcome}.</li>
- * <li>Every transaction is timed in {@code sluice.tcc.global.transactions}, tagged by name and outcome.</li>
+ * <li>Every transaction is timed in {@code sluice.tcc.global.transactions}, tagged by name and outcome, and its
+ * round trips to the TC in {@code sluice.tcc.coordinator.calls} (see {@link CoordinatorCallTimer}).</li>
  * </ul>
  */
 public class GlobalTransactions {
@@ -77,6 +79,10 @@ public class GlobalTransactions {
         TransactionInfo info = new TransactionInfo();
         info.setName(name);
         info.setTimeOut((int) timeout.toMillis());
+        if (meters != null && RootContext.getXID() == null) {
+            // Only when this call begins the transaction: Seata clears the thread's hooks when it ends.
+            TransactionHookManager.registerHook(new CoordinatorCallTimer(meters, name));
+        }
         try {
             @SuppressWarnings("unchecked")
             T result = (T) template.execute(new TransactionalExecutor() {

@@ -1,6 +1,7 @@
 package dev.sluice.tcc.transaction;
 
 import dev.sluice.test.seata.SeataServerExtension;
+import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.seata.core.context.RootContext;
 import org.junit.jupiter.api.AfterAll;
@@ -13,6 +14,7 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -57,6 +59,16 @@ class GlobalTransactionsTest {
         assertThat(xid.get()).contains(":" + TC.server().port() + ":");
         assertThat(RootContext.getXID()).isNull();
         assertThat(METERS.timer(GlobalTransactions.METRIC, "name", "commit-test", "outcome", "committed").count()).isEqualTo(1);
+        // Both round trips to the TC were timed, and took part of the whole.
+        Timer begin = METERS.timer(CoordinatorCallTimer.METRIC, "name", "commit-test", "call", "begin");
+        Timer commit = METERS.timer(CoordinatorCallTimer.METRIC, "name", "commit-test", "call", "commit");
+        assertThat(begin.count()).isEqualTo(1);
+        assertThat(commit.count()).isEqualTo(1);
+        assertThat(begin.totalTime(TimeUnit.NANOSECONDS) + commit.totalTime(TimeUnit.NANOSECONDS))
+                .isPositive()
+                .isLessThanOrEqualTo(METERS.timer(GlobalTransactions.METRIC, "name", "commit-test", "outcome", "committed")
+                        .totalTime(TimeUnit.NANOSECONDS));
+        assertThat(METERS.find(CoordinatorCallTimer.METRIC).tag("name", "commit-test").tag("call", "rollback").timer()).isNull();
     }
 
     @Test
@@ -70,6 +82,7 @@ class GlobalTransactionsTest {
         assertThat(RootContext.getXID()).isNull();
         assertThat(METERS.timer(GlobalTransactions.METRIC, "name", "rollback-test", "outcome", "rolled_back").count())
                 .isEqualTo(1);
+        assertThat(METERS.timer(CoordinatorCallTimer.METRIC, "name", "rollback-test", "call", "rollback").count()).isEqualTo(1);
     }
 
     @Test
