@@ -2,8 +2,6 @@ package dev.sluice.local;
 
 import dev.sluice.test.postgres.PostgresServer;
 
-import java.security.SecureRandom;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 
@@ -37,7 +35,7 @@ final class PostgresComponent implements Component {
      * {@code _PASSWORD}. The password goes in the environment, not on a command line that {@code ps} shows.
      */
     Map<String, String> serviceEnvironment(String name, String prefix) {
-        String password = HexFormat.of().formatHex(new SecureRandom().generateSeed(16));
+        String password = PostgresServer.randomPassword();
         String url = server.database(name, name, password);
         return Map.of(prefix + "_DB_URL", url, prefix + "_DB_USER", name, prefix + "_DB_PASSWORD", password);
     }

@@ -38,6 +38,7 @@ public final class PostgresServer implements AutoCloseable {
     private static final String SUPERUSER = "postgres";
     private static final int NOBODY = 65534;
     private static final Pattern IDENTIFIER = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
+    private static final SecureRandom RANDOM = new SecureRandom();
 
     private final Builder config;
     private final Path home;
@@ -132,6 +133,13 @@ public final class PostgresServer implements AutoCloseable {
         }
     }
 
+    /** 128 random bits, hex-encoded: a password for a role this server gets. */
+    public static String randomPassword() {
+        byte[] bytes = new byte[16];
+        RANDOM.nextBytes(bytes);
+        return HexFormat.of().formatHex(bytes);
+    }
+
     /** A superuser connection to {@code database}, for tests that look at what the services wrote. */
     public Connection connect(String database) throws SQLException {
         return superuser(database);
@@ -175,7 +183,7 @@ public final class PostgresServer implements AutoCloseable {
 
     private void initdb() {
         try {
-            String password = HexFormat.of().formatHex(new SecureRandom().generateSeed(16));
+            String password = randomPassword();
             Files.writeString(passwordFile(), password);
             Files.setPosixFilePermissions(passwordFile(), PosixFilePermissions.fromString("rw-------"));
             Files.createDirectories(dataDir());
