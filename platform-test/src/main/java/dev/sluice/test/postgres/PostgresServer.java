@@ -107,7 +107,8 @@ public final class PostgresServer implements AutoCloseable {
         }
         catch (RuntimeException e) {
             process.kill();
-            throw e;
+            // The log may live in a temporary folder that is gone by the time anyone reads the failure.
+            throw new IllegalStateException(e.getMessage() + "; its log ends:\n" + tail(log(), 15), e);
         }
         return this;
     }
@@ -153,10 +154,27 @@ public final class PostgresServer implements AutoCloseable {
         }
     }
 
-    /** SIGKILL: the server crashes; its next start recovers from the write-ahead log. */
+    /** SIGKILL: the server crashes, its backends with it; its next start recovers from the write-ahead log. */
     public void kill() {
-        if (process != null) {
-            process.kill();
+        if (process == null) {
+            return;
+        }
+        List<ProcessHandle> children = ProcessHandle.of(process.pid()).map(p -> p.descendants().toList()).orElse(List.of());
+        process.kill();
+        // Backends notice a dead postmaster only after a moment; while one lives it holds the shared memory that a
+        // restart checks ("pre-existing shared memory block is still in use"), so they go down with it.
+        children.forEach(ProcessHandle::destroyForcibly);
+        for (ProcessHandle child : children) {
+            try {
+                child.onExit().get(10, TimeUnit.SECONDS);
+            }
+            catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                throw new IllegalStateException("A PostgreSQL backend (pid " + child.pid() + ") outlived SIGKILL", e);
+            }
+            catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
         }
     }
 
@@ -273,6 +291,16 @@ public final class PostgresServer implements AutoCloseable {
                 throw new IllegalStateException("PostgreSQL runs as 'nobody' when started by root, and 'nobody' cannot "
                         + "enter " + p + "; choose a data folder outside it");
             }
+        }
+    }
+
+    private static String tail(Path file, int lines) {
+        try {
+            List<String> all = Files.readAllLines(file);
+            return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+        }
+        catch (IOException | RuntimeException e) {
+            return "(unreadable: " + e.getMessage() + ")";
         }
     }
 
