@@ -8,20 +8,15 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import static dev.sluice.local.OrderScenarios.key;
 import static dev.sluice.local.OrderScenarios.sku;
@@ -40,20 +35,9 @@ class OrderFlowTest {
 
     @BeforeAll
     static void startStack() {
-        Path runDir = Path.of("target", "order-flow-test").toAbsolutePath();
-        deleteData(runDir);
-        StackConfig config = StackConfig.from(new String[] {"--root=" + LauncherProcess.REPO_ROOT, "--run-dir=" + runDir,
-                "--redis-port=0", "--seata-port=0", "--seata-console-port=0", "--inventory-port=0", "--order-port=0",
-                "--gateway-port=0", "--gateway-management-port=0"}, Map.of()).withFreePortsForZeros();
-        stack = new LocalStack(config, AdminToken.resolve(Map.of(), runDir), System.out);
-        stack.start();
-        api = new Api(config.gatewayPort());
+        stack = TestStacks.start("order-flow-test");
+        api = new Api(stack.config().gatewayPort());
         scenarios = new OrderScenarios(api);
-    }
-
-    /** Each run starts from empty databases. */
-    private static void deleteData(Path runDir) {
-        dev.sluice.test.process.ProcessReaper.delete(runDir.resolve("data"));
     }
 
     @AfterAll

@@ -1,6 +1,5 @@
 package dev.sluice.local;
 
-import dev.sluice.test.process.ProcessReaper;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -8,7 +7,6 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -33,15 +31,8 @@ class PostgresOrderFlowTest {
 
     @BeforeAll
     static void startStack() {
-        Path runDir = Path.of("target", "postgres-order-flow-test").toAbsolutePath();
-        ProcessReaper.delete(runDir.resolve("data"));
-        StackConfig config = StackConfig.from(new String[] {"--root=" + LauncherProcess.REPO_ROOT, "--run-dir=" + runDir,
-                "--database=postgres", "--postgres-port=0", "--redis-port=0", "--seata-port=0", "--seata-console-port=0",
-                "--inventory-port=0", "--order-port=0", "--gateway-port=0", "--gateway-management-port=0"}, Map.of())
-                .withFreePortsForZeros();
-        stack = new LocalStack(config, AdminToken.resolve(Map.of(), runDir), System.out);
-        stack.start();
-        api = new Api(config.gatewayPort());
+        stack = TestStacks.start("postgres-order-flow-test", "--database=postgres");
+        api = new Api(stack.config().gatewayPort());
         scenarios = new OrderScenarios(api);
     }
 
