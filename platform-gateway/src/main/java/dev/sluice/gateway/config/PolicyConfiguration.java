@@ -11,6 +11,7 @@ import dev.sluice.gateway.ratelimit.ClusterRateLimiter;
 import dev.sluice.gateway.ratelimit.RateLimitGatewayFilterFactory;
 import dev.sluice.gateway.route.RouteTable;
 import dev.sluice.gateway.retry.RetryGatewayFilterFactory;
+import dev.sluice.gateway.retry.StaleConnectionRetryFilter;
 import dev.sluice.gateway.split.SplitGatewayFilterFactory;
 import dev.sluice.gateway.support.ClientAddresses;
 import dev.sluice.gateway.support.GuardedRedis;
@@ -19,6 +20,7 @@ import dev.sluice.gateway.validation.RequestValidationGatewayFilterFactory;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.cloud.gateway.handler.FilteringWebHandler;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -83,6 +85,12 @@ public class PolicyConfiguration {
     @Bean
     RetryGatewayFilterFactory sluiceRetryGatewayFilterFactory(MeterRegistry meters, SluiceGatewayProperties properties) {
         return new RetryGatewayFilterFactory(meters, properties.maxBodySize().toBytes());
+    }
+
+    @Bean
+    @ConditionalOnBooleanProperty(name = "sluice.gateway.retry-stale-connections", matchIfMissing = true)
+    StaleConnectionRetryFilter sluiceStaleConnectionRetryFilter(MeterRegistry meters) {
+        return new StaleConnectionRetryFilter(meters);
     }
 
     @Bean

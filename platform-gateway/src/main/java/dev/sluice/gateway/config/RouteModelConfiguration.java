@@ -5,6 +5,9 @@ import dev.sluice.gateway.route.RouteCompiler;
 import dev.sluice.gateway.route.RouteFilterFactory;
 import dev.sluice.gateway.route.RouteTable;
 import dev.sluice.gateway.route.UpstreamGuard;
+import dev.sluice.gateway.sync.AppliedConfig;
+import dev.sluice.gateway.sync.ConfigHealthIndicator;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.cloud.gateway.handler.predicate.HostRoutePredicateFactory;
 import org.springframework.cloud.gateway.handler.predicate.PathRoutePredicateFactory;
 import org.springframework.context.ApplicationEventPublisher;
@@ -12,6 +15,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.ConfigurableEnvironment;
 
+import java.time.Instant;
 import java.util.List;
 
 /**
@@ -30,5 +34,13 @@ public class RouteModelConfiguration {
     @Bean
     RouteTable routeTable(RouteCompiler compiler, ApplicationEventPublisher events, ConfigurableEnvironment environment) {
         return new RouteTable(compiler, events, EnvironmentRoutes.read(environment));
+    }
+
+    /** Without the store, {@code gatewayConfig} health still answers (the {@code config} health group needs it). */
+    @Bean
+    @ConditionalOnBooleanProperty(name = "sluice.gateway.store.enabled", havingValue = false)
+    ConfigHealthIndicator gatewayConfigHealthIndicator() {
+        AppliedConfig yaml = new AppliedConfig(0, null, Instant.now(), "yaml", false, null);
+        return new ConfigHealthIndicator(() -> yaml);
     }
 }

@@ -13,6 +13,9 @@ import java.util.List;
  *
  * @param defaultTimeout time to an upstream's response headers for routes that set no {@code timeout}
  * @param maxBodySize    the largest request body the gateway buffers (for validation or retries); 413 beyond
+ * @param retryStaleConnections send a replay-safe request once more, on a new connection, when the upstream closed
+ *                       the pooled connection it was written on before answering (see
+ *                       {@link dev.sluice.gateway.retry.StaleConnectionRetryFilter})
  * @param trustedProxies addresses or CIDR blocks whose {@code X-Forwarded-For} is believed
  * @param nodeId         this node's name in the cluster; a random one when absent
  * @param zone           this node's zone (site), for {@code loadBalancer.zoneAffinity}; instances carry theirs in
@@ -28,6 +31,7 @@ import java.util.List;
 public record SluiceGatewayProperties(
         @DefaultValue("30s") Duration defaultTimeout,
         @DefaultValue("10MB") DataSize maxBodySize,
+        @DefaultValue("true") boolean retryStaleConnections,
         @DefaultValue List<String> trustedProxies,
         String nodeId,
         String zone,

@@ -13,7 +13,6 @@ import org.springframework.cloud.gateway.filter.GatewayFilter;
 import org.springframework.cloud.gateway.filter.OrderedGatewayFilter;
 import org.springframework.cloud.gateway.support.ServerWebExchangeUtils;
 import org.springframework.http.HttpHeaders;
-import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.server.ServerWebExchange;
@@ -25,14 +24,12 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * {@code retry}: re-sends a request that failed to connect or got a retryable status (502, 503, 504 by default,
- * which includes the route's own timeout), after an exponential backoff with full jitter. Only idempotent methods
- * are retried, and POST or PATCH only with an {@code Idempotency-Key}. A per-route budget keeps retries under 20%
- * of the route's requests. A request body is buffered (within the gateway's body limit) so it can be sent again.
+ * which includes the route's own timeout), after an exponential backoff with full jitter. Only requests that
+ * {@link ReplaySafety} allows are retried. A per-route budget keeps retries under 20% of the route's requests. A
+ * request body is buffered (within the gateway's body limit) so it can be sent again.
  */
 public class RetryGatewayFilterFactory implements RouteFilterFactory {
 
-    static final Set<HttpMethod> IDEMPOTENT = Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.OPTIONS,
-            HttpMethod.PUT, HttpMethod.DELETE);
     static final Duration MAX_BACKOFF = Duration.ofSeconds(2);
 
     private final MeterRegistry meters;
@@ -56,7 +53,7 @@ public class RetryGatewayFilterFactory implements RouteFilterFactory {
         Attempts attempts = new Attempts(policy, statuses, budget, retried, refused);
         return new OrderedGatewayFilter((exchange, chain) -> {
             budget.onRequest(System.currentTimeMillis() / 1000);
-            if (!mayRetry(exchange)) {
+            if (!ReplaySafety.mayReplay(exchange)) {
                 return chain.filter(exchange);
             }
             HttpHeaders before = HttpHeaders.copyOf(exchange.getResponse().getHeaders());
@@ -65,12 +62,6 @@ public class RetryGatewayFilterFactory implements RouteFilterFactory {
             }
             return BufferedBody.buffer(exchange, maxBodyBytes).flatMap(buffered -> attempts.run(buffered, chain, 0, before));
         }, FilterOrder.RETRY);
-    }
-
-    static boolean mayRetry(ServerWebExchange exchange) {
-        HttpMethod method = exchange.getRequest().getMethod();
-        return IDEMPOTENT.contains(method) || ((method == HttpMethod.POST || method == HttpMethod.PATCH)
-                && exchange.getRequest().getHeaders().containsHeader("Idempotency-Key"));
     }
 
     private record Attempts(RetryPolicy policy, Set<Integer> statuses, RetryBudget budget, Counter retried,
