@@ -58,12 +58,14 @@ nginx -p "$work/nginx-proxy" -c nginx.conf & nginx_proxy=$!; pids+=($nginx_proxy
 # --- the Redis Cluster the policies gateway limits through ----------------------------------------------------------
 "$java" -cp "platform-test/target/classes:$(cat "$work/test.cp")" dev.sluice.test.redis.RedisClusterMain > "$work/redis.out" 2>&1 &
 pids+=($!)
-for _ in $(seq 1 60); do grep -q '^nodes=' "$work/redis.out" && break; sleep 1; done
+for _ in $(seq 1 60); do grep -qs '^nodes=' "$work/redis.out" && break; sleep 1; done
 nodes=$(sed -n 's/^nodes=//p' "$work/redis.out")
 [ -n "$nodes" ] || { cat "$work/redis.out"; echo "the Redis Cluster did not start"; exit 1; }
 
 # --- the three JVM proxies ------------------------------------------------------------------------------------------
-route="--sluice.gateway.routes[0].id=bench --sluice.gateway.routes[0].uri=http://127.0.0.1:$backend --sluice.gateway.routes[0].match.path=/**"
+# The config store stays off: both gateways share the Redis Cluster, and with the store on the first to start would
+# hand its route (and policies) to the other.
+route="--sluice.gateway.store.enabled=false --sluice.gateway.routes[0].id=bench --sluice.gateway.routes[0].uri=http://127.0.0.1:$backend --sluice.gateway.routes[0].match.path=/**"
 # shellcheck disable=SC2086
 "$java" $jvm_flags -jar bench/stock-gateway/target/stock-gateway.jar --server.port=$stock --bench.backend-port=$backend \
   > "$work/stock.log" 2>&1 & stock_pid=$!; pids+=($stock_pid)
@@ -84,6 +86,9 @@ for port in $backend $proxy $stock $bare $policies; do
 done
 curl -sf -D - -o /dev/null "http://127.0.0.1:$policies/1k.txt" | grep -qi '^RateLimit-Limit' \
   || { echo "the policies gateway does not rate-limit"; exit 1; }
+if curl -sf -D - -o /dev/null "http://127.0.0.1:$bare/1k.txt" | grep -qi '^RateLimit-Limit'; then
+  echo "the bare gateway rate-limits"; exit 1
+fi
 
 worker_of() { pgrep -P "$1" | head -1; }
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }

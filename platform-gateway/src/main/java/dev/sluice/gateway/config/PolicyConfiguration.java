@@ -10,6 +10,7 @@ import dev.sluice.gateway.protection.RequestSizeLimitFilter;
 import dev.sluice.gateway.ratelimit.ClusterRateLimiter;
 import dev.sluice.gateway.ratelimit.RateLimitGatewayFilterFactory;
 import dev.sluice.gateway.route.RouteTable;
+import dev.sluice.gateway.retry.ConnectionReuse;
 import dev.sluice.gateway.retry.RetryGatewayFilterFactory;
 import dev.sluice.gateway.retry.StaleConnectionRetryFilter;
 import dev.sluice.gateway.split.SplitGatewayFilterFactory;
@@ -91,6 +92,12 @@ public class PolicyConfiguration {
     @ConditionalOnBooleanProperty(name = "sluice.gateway.retry-stale-connections", matchIfMissing = true)
     StaleConnectionRetryFilter sluiceStaleConnectionRetryFilter(MeterRegistry meters) {
         return new StaleConnectionRetryFilter(meters);
+    }
+
+    @Bean
+    @ConditionalOnBooleanProperty(name = "sluice.gateway.retry-stale-connections", matchIfMissing = true)
+    ConnectionReuse sluiceConnectionReuse() {
+        return new ConnectionReuse();
     }
 
     @Bean

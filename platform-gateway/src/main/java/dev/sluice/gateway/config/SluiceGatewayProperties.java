@@ -13,8 +13,7 @@ import java.util.List;
  *
  * @param defaultTimeout time to an upstream's response headers for routes that set no {@code timeout}
  * @param maxBodySize    the largest request body the gateway buffers (for validation or retries); 413 beyond
- * @param retryStaleConnections send a replay-safe request once more, on a new connection, when the upstream closed
- *                       the pooled connection it was written on before answering (see
+ * @param retryStaleConnections send a request again when it failed on a stale pooled connection (see
  *                       {@link dev.sluice.gateway.retry.StaleConnectionRetryFilter})
  * @param trustedProxies addresses or CIDR blocks whose {@code X-Forwarded-For} is believed
  * @param nodeId         this node's name in the cluster; a random one when absent

@@ -16,14 +16,23 @@ import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.C
 import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.GATEWAY_ROUTE_ATTR;
 
 /**
- * Sends a request once more, at once and on a new connection, when the upstream closed or reset a pooled keep-alive
- * connection after the gateway had written the request on it but before any answer. That is the race every proxy
- * meets with upstreams that close idle connections (on a timeout, or past a cap on idle connections); Reactor Netty
- * resends by itself only when the request had not been written yet. Only requests that {@link ReplaySafety} allows
- * are sent again, and only when the body is absent or already buffered by an earlier filter; on every route, with
- * or without a {@code retry} policy. Counted as {@code sluice.gateway.retries{outcome=stale_connection}}.
+ * Sends a request again, at once, when it failed on a stale pooled connection. That is the race every proxy meets
+ * with upstreams that close idle keep-alive connections (on a timeout, or past a cap on idle connections):
+ * <ul>
+ * <li>the upstream closed or reset a reused connection after the gateway had written the request on it, before any
+ * answer: resent when {@link ReplaySafety} allows it. Reactor Netty resends by itself only when the request had not
+ * been written yet. A connection opened for the call that fails is an upstream failure, for the route's
+ * {@code retry} policy, not a race (see {@link ConnectionReuse});</li>
+ * <li>the pool handed out closed connections until Reactor Netty gave up, before anything was sent: resent
+ * whatever the method.</li>
+ * </ul>
+ * The next attempt may draw another stale connection, so up to {@value #MAX_RESENDS} resends are made. A request
+ * body must be absent or already buffered by an earlier filter. On every route, with or without a {@code retry}
+ * policy; counted as {@code sluice.gateway.retries{outcome=stale_connection}}.
  */
 public class StaleConnectionRetryFilter implements GlobalFilter, Ordered {
+
+    static final int MAX_RESENDS = 3;
 
     private final MeterRegistry meters;
 
@@ -39,21 +48,33 @@ public class StaleConnectionRetryFilter implements GlobalFilter, Ordered {
 
     @Override
     public Mono<Void> filter(ServerWebExchange exchange, GatewayFilterChain chain) {
-        if (!ReplaySafety.mayReplay(exchange)
-                || (BufferedBody.hasBody(exchange.getRequest()) && BufferedBody.of(exchange) == null)) {
+        if (BufferedBody.hasBody(exchange.getRequest()) && BufferedBody.of(exchange) == null) {
             return chain.filter(exchange);
         }
-        return chain.filter(exchange).onErrorResume(error -> droppedBeforeAnswer(exchange, error), error -> {
-            Route route = exchange.getAttribute(GATEWAY_ROUTE_ATTR);
-            meters.counter("sluice.gateway.retries", "route", route != null ? route.getId() : "none",
-                    "outcome", "stale_connection").increment();
-            ServerWebExchangeUtils.reset(exchange);
-            return chain.filter(exchange);
-        });
+        return send(exchange, chain, ReplaySafety.mayReplay(exchange), 0);
     }
 
-    private static boolean droppedBeforeAnswer(ServerWebExchange exchange, Throwable error) {
-        return UpstreamFailures.isDroppedConnection(error) && exchange.getAttribute(CLIENT_RESPONSE_ATTR) == null
-                && !exchange.getResponse().isCommitted();
+    private Mono<Void> send(ServerWebExchange exchange, GatewayFilterChain chain, boolean replaySafe, int resends) {
+        ConnectionReuse.Attempt attempt = new ConnectionReuse.Attempt();
+        return chain.filter(exchange)
+                .onErrorResume(error -> resends < MAX_RESENDS && stale(exchange, error, attempt, replaySafe), error -> {
+                    Route route = exchange.getAttribute(GATEWAY_ROUTE_ATTR);
+                    meters.counter("sluice.gateway.retries", "route", route != null ? route.getId() : "none",
+                            "outcome", "stale_connection").increment();
+                    ServerWebExchangeUtils.reset(exchange);
+                    return send(exchange, chain, replaySafe, resends + 1);
+                })
+                .contextWrite(context -> context.put(ConnectionReuse.Attempt.class, attempt));
+    }
+
+    private static boolean stale(ServerWebExchange exchange, Throwable error, ConnectionReuse.Attempt attempt,
+            boolean replaySafe) {
+        if (exchange.getAttribute(CLIENT_RESPONSE_ATTR) != null || exchange.getResponse().isCommitted()) {
+            return false;
+        }
+        if (UpstreamFailures.isPoolOfClosedConnections(error)) {
+            return true;
+        }
+        return replaySafe && attempt.reusedConnection && UpstreamFailures.isDroppedConnection(error);
     }
 }

@@ -1,12 +1,9 @@
 package dev.sluice.gateway.support;
 
-import io.netty.channel.ConnectTimeoutException;
 import reactor.netty.channel.AbortedException;
 import reactor.netty.http.client.PrematureCloseException;
 
 import java.io.IOException;
-import java.net.ConnectException;
-import java.net.UnknownHostException;
 
 /** Classifies errors from the upstream call. */
 public final class UpstreamFailures {
@@ -15,13 +12,12 @@ public final class UpstreamFailures {
     }
 
     /**
-     * The upstream could not be reached (nor its name resolved), or closed or reset the connection before it had
-     * answered.
+     * The upstream call failed in transport: the upstream could not be reached (nor its name resolved), or closed or
+     * reset the connection before it had answered. Answered 502.
      */
     public static boolean isConnectFailure(Throwable error) {
         for (Throwable t = error; t != null; t = t.getCause()) {
-            if (t instanceof ConnectException || t instanceof ConnectTimeoutException || t instanceof UnknownHostException
-                    || isDroppedConnection(t)) {
+            if (t instanceof IOException || t instanceof AbortedException) {
                 return true;
             }
         }
@@ -40,5 +36,14 @@ public final class UpstreamFailures {
             }
         }
         return false;
+    }
+
+    /**
+     * Reactor Netty's pool handed out a closed connection twice in a row and gave up before anything was sent (it
+     * has no dedicated exception type for this, only the message).
+     */
+    public static boolean isPoolOfClosedConnections(Throwable error) {
+        return error instanceof IOException && error.getMessage() != null
+                && error.getMessage().startsWith("Error while acquiring from ");
     }
 }

@@ -25,8 +25,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A pooled upstream connection that the upstream drops just as the gateway reuses it: a replay-safe request is sent
- * again on a new connection and answered; anything else gets a 502 problem and reaches the upstream once. Each test
- * has its own backend, so each starts with exactly one idle connection in the gateway's pool.
+ * again on a new connection and answered; anything else gets a 502 problem and reaches the upstream once, and so does
+ * a request dropped on a connection opened for it. Each test has its own backend, so each starts with a known pool.
  */
 class StaleConnectionRetryTest {
 
@@ -36,6 +36,7 @@ class StaleConnectionRetryTest {
     static StaleConnectionBackend unkeyedPost;
     static StaleConnectionBackend keyedPost;
     static StaleConnectionBackend whenOff;
+    static StaleConnectionBackend failing;
     static ConfigurableApplicationContext gateway;
     static ConfigurableApplicationContext gatewayWithoutRetry;
 
@@ -43,18 +44,20 @@ class StaleConnectionRetryTest {
 
     @BeforeAll
     static void start() throws Exception {
-        closing = backend(Drop.CLOSE);
-        resetting = backend(Drop.RESET);
-        unkeyedPost = backend(Drop.CLOSE);
-        keyedPost = backend(Drop.CLOSE);
-        whenOff = backend(Drop.RESET);
+        closing = backend(Drop.CLOSE, 1);
+        resetting = backend(Drop.RESET, 1);
+        unkeyedPost = backend(Drop.CLOSE, 1);
+        keyedPost = backend(Drop.CLOSE, 1);
+        whenOff = backend(Drop.RESET, 1);
+        failing = backend(Drop.CLOSE, 0);
         List<String> args = new ArrayList<>(List.of("--server.port=0", "--management.server.port=0",
                 "--sluice.gateway.store.enabled=false"));
         route(args, 0, "closing", closing, "");
         route(args, 1, "resetting", resetting, "");
-        route(args, 2, "unkeyed", unkeyedPost, "");
-        // validate buffers the body, which is what lets the gateway send it again
+        // validate buffers the body: only a buffered body can be sent again
+        route(args, 2, "unkeyed", unkeyedPost, "validate.maxBodySize=1KB");
         route(args, 3, "keyed", keyedPost, "validate.maxBodySize=1KB");
+        route(args, 4, "failing", failing, "");
         gateway = SpringApplication.run(GatewayApplication.class, args.toArray(String[]::new));
         gatewayWithoutRetry = SpringApplication.run(GatewayApplication.class, "--server.port=0",
                 "--management.server.port=0", "--sluice.gateway.store.enabled=false",
@@ -117,14 +120,21 @@ class StaleConnectionRetryTest {
     }
 
     @Test
+    void aGetDroppedOnAConnectionOpenedForItIsNotSentAgain() throws Exception {
+        assertProblem(get(gateway, "/failing/1"), 502, "upstream_unreachable");
+        assertThat(failing.received()).containsExactly(new Received("GET", "/failing/1", "dropped"));
+        assertThat(staleRetries("failing")).isZero();
+    }
+
+    @Test
     void turnedOffTheDroppedRequestIsA502ProblemNotA500() throws Exception {
         assertThat(get(gatewayWithoutRetry, "/off/1").statusCode()).isEqualTo(200);
         assertProblem(get(gatewayWithoutRetry, "/off/2"), 502, "upstream_unreachable");
         assertThat(whenOff.received()).extracting(Received::outcome).containsExactly("answered", "dropped");
     }
 
-    private static StaleConnectionBackend backend(Drop drop) throws Exception {
-        StaleConnectionBackend backend = new StaleConnectionBackend(drop);
+    private static StaleConnectionBackend backend(Drop drop, int answersPerConnection) throws Exception {
+        StaleConnectionBackend backend = new StaleConnectionBackend(drop, answersPerConnection);
         BACKENDS.add(backend);
         return backend;
     }

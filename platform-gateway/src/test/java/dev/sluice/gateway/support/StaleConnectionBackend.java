@@ -15,9 +15,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A real HTTP/1.1 backend on loopback that answers one request per connection and keeps the connection open, then
- * drops it when the next request arrives on it, unanswered: the race a proxy meets when an upstream closes an idle
- * keep-alive connection just as the proxy reuses it, made certain instead of rare.
+ * A real HTTP/1.1 backend on loopback that answers a set number of requests per connection, keeping the connection
+ * open, then drops it when the next request arrives on it, unanswered. With one answer per connection that is the
+ * race a proxy meets when an upstream closes an idle keep-alive connection just as the proxy reuses it, made certain
+ * instead of rare; with none, an upstream that fails every request on a new connection.
  */
 public final class StaleConnectionBackend implements AutoCloseable {
 
@@ -35,6 +36,7 @@ public final class StaleConnectionBackend implements AutoCloseable {
 
     private final ServerSocket server;
     private final Drop drop;
+    private final int answersPerConnection;
     private final ExecutorService threads = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "stale-backend");
         t.setDaemon(true);
@@ -43,8 +45,9 @@ public final class StaleConnectionBackend implements AutoCloseable {
     private final List<Received> received = new CopyOnWriteArrayList<>();
     private final AtomicInteger answered = new AtomicInteger();
 
-    public StaleConnectionBackend(Drop drop) throws IOException {
+    public StaleConnectionBackend(Drop drop, int answersPerConnection) throws IOException {
         this.drop = drop;
+        this.answersPerConnection = answersPerConnection;
         this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         threads.submit(this::accept);
     }
@@ -72,17 +75,19 @@ public final class StaleConnectionBackend implements AutoCloseable {
     private void serve(Socket socket) {
         try (socket) {
             InputStream in = new BufferedInputStream(socket.getInputStream());
-            String[] first = readRequest(in);
-            if (first == null) {
-                return;
+            for (int i = 0; i < answersPerConnection; i++) {
+                String[] request = readRequest(in);
+                if (request == null) {
+                    return;
+                }
+                received.add(new Received(request[0], request[1], "answered"));
+                byte[] body = ("answered " + request[0] + " " + request[1] + " #" + answered.incrementAndGet())
+                        .getBytes(StandardCharsets.UTF_8);
+                socket.getOutputStream().write(("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: "
+                        + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                socket.getOutputStream().write(body);
+                socket.getOutputStream().flush();
             }
-            received.add(new Received(first[0], first[1], "answered"));
-            byte[] body = ("answered " + first[0] + " " + first[1] + " #" + answered.incrementAndGet())
-                    .getBytes(StandardCharsets.UTF_8);
-            socket.getOutputStream().write(("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: " + body.length
-                    + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-            socket.getOutputStream().write(body);
-            socket.getOutputStream().flush();
             if (drop == Drop.RESET) {
                 if (in.read() < 0) {
                     return;
@@ -91,9 +96,9 @@ public final class StaleConnectionBackend implements AutoCloseable {
                 socket.setSoLinger(true, 0);
                 return;
             }
-            String[] second = readRequest(in);
-            if (second != null) {
-                received.add(new Received(second[0], second[1], "dropped"));
+            String[] dropped = readRequest(in);
+            if (dropped != null) {
+                received.add(new Received(dropped[0], dropped[1], "dropped"));
             }
         }
         catch (IOException e) {
