@@ -101,7 +101,7 @@ class StaleConnectionRetryTest {
     @Test
     void aPostWithoutAnIdempotencyKeyIsNeverSentTwice() throws Exception {
         assertThat(get(gateway, "/unkeyed/prime").statusCode()).isEqualTo(200);
-        HttpResponse<String> post = send(gateway, request(gateway, "/unkeyed/order")
+        HttpResponse<String> post = send(request(gateway, "/unkeyed/order")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"sku\":\"a\"}")));
         assertProblem(post, 502, "upstream_unreachable");
         assertThat(unkeyedPost.received()).containsExactly(new Received("GET", "/unkeyed/prime", "answered"),
@@ -112,7 +112,7 @@ class StaleConnectionRetryTest {
     @Test
     void aPostWithAnIdempotencyKeyAndABufferedBodyIsSentAgain() throws Exception {
         assertThat(get(gateway, "/keyed/prime").statusCode()).isEqualTo(200);
-        HttpResponse<String> post = send(gateway, request(gateway, "/keyed/order").header("Idempotency-Key", "k-1")
+        HttpResponse<String> post = send(request(gateway, "/keyed/order").header("Idempotency-Key", "k-1")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"sku\":\"a\"}")));
         assertThat(post.statusCode()).isEqualTo(200);
         assertThat(keyedPost.received()).containsExactly(new Received("GET", "/keyed/prime", "answered"),
@@ -156,7 +156,7 @@ class StaleConnectionRetryTest {
     }
 
     private HttpResponse<String> get(ConfigurableApplicationContext context, String path) throws Exception {
-        return send(context, request(context, path));
+        return send(request(context, path));
     }
 
     private HttpRequest.Builder request(ConfigurableApplicationContext context, String path) {
@@ -164,7 +164,7 @@ class StaleConnectionRetryTest {
         return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path));
     }
 
-    private HttpResponse<String> send(ConfigurableApplicationContext context, HttpRequest.Builder request) throws Exception {
+    private HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
         return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
