@@ -15,8 +15,8 @@ package dev.sluice.gateway.route;
  * <li>Gateway's RouteToRequestUrlFilter (10000) sets the upstream URL from the route;</li>
  * <li>{@link #SPLIT}: swaps that URL for a canary's;</li>
  * <li>Gateway's ReactiveLoadBalancerClientFilter (10150) resolves {@code lb://} to an instance;</li>
- * <li>{@link dev.sluice.gateway.retry.StaleConnectionRetryFilter} resends once when a pooled connection was dropped
- * under the request, and the upstream timer times each call;</li>
+ * <li>{@link dev.sluice.gateway.retry.StaleConnectionRetryFilter} sends the request again (up to 3 times) when a
+ * pooled connection was dropped under it, and the upstream timer times each call;</li>
  * <li>Gateway's NettyRoutingFilter (last) calls the upstream, bounded by the route's timeout.</li>
  * </ol>
  */
