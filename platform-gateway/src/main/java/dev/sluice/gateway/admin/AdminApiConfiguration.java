@@ -1,6 +1,6 @@
 package dev.sluice.gateway.admin;
 
-import dev.sluice.gateway.cluster.GatewayNodes;
+import dev.sluice.traffic.cluster.ClusterMembers;
 import dev.sluice.gateway.cluster.NodeDescription;
 import dev.sluice.gateway.config.SluiceGatewayProperties;
 import dev.sluice.gateway.problem.GatewayProblem;
@@ -30,7 +30,7 @@ public class AdminApiConfiguration {
 
     @Bean
     RouterFunction<ServerResponse> sluiceAdminApi(ConfigWriter writer, ConfigStore store, AuditLog audit,
-            GatewayNodes nodes, NodeDescription self, AdminProperties admin, SluiceGatewayProperties gateway) {
+            ClusterMembers nodes, NodeDescription self, AdminProperties admin, SluiceGatewayProperties gateway) {
         long maxBody = admin.maxBodySize().toBytes();
         RoutesEndpoint routes = new RoutesEndpoint(writer, maxBody);
         RevisionsEndpoint revisions = new RevisionsEndpoint(store, writer);

@@ -1,6 +1,6 @@
 package dev.sluice.gateway.admin;
 
-import dev.sluice.gateway.cluster.GatewayNodes;
+import dev.sluice.traffic.cluster.ClusterMembers;
 import dev.sluice.gateway.cluster.NodeDescription;
 import dev.sluice.gateway.route.RouteJson;
 import org.springframework.web.reactive.function.server.ServerRequest;
@@ -20,11 +20,11 @@ import java.util.Map;
  */
 class ClusterEndpoint {
 
-    private final GatewayNodes nodes;
+    private final ClusterMembers nodes;
     private final NodeDescription self;
     private final Duration timeout;
 
-    ClusterEndpoint(GatewayNodes nodes, NodeDescription self, Duration timeout) {
+    ClusterEndpoint(ClusterMembers nodes, NodeDescription self, Duration timeout) {
         this.nodes = nodes;
         this.self = self;
         this.timeout = timeout;
@@ -38,12 +38,12 @@ class ClusterEndpoint {
     }
 
     @SuppressWarnings("unchecked")
-    private Map<String, Object> view(List<GatewayNodes.Member> members, boolean complete) {
+    private Map<String, Object> view(List<ClusterMembers.Member> members, boolean complete) {
         List<Map<String, Object>> entries = new ArrayList<>();
         Map<String, Object> mine = new LinkedHashMap<>(self.describe());
         mine.put("self", true);
         entries.add(mine);
-        for (GatewayNodes.Member member : members) {
+        for (ClusterMembers.Member member : members) {
             if (member.id().equals(nodes.nodeId())) {
                 mine.put("lastHeartbeat", Instant.ofEpochMilli(member.lastHeartbeat()).toString());
                 continue;

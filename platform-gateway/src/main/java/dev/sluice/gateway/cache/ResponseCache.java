@@ -1,6 +1,6 @@
 package dev.sluice.gateway.cache;
 
-import dev.sluice.gateway.support.GuardedRedis;
+import dev.sluice.traffic.redis.GuardedRedis;
 import org.springframework.cloud.gateway.support.ServerWebExchangeUtils;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;

@@ -1,5 +1,6 @@
 package dev.sluice.gateway.cluster;
 
+import dev.sluice.traffic.cluster.ClusterMembers;
 import dev.sluice.gateway.route.RouteJson;
 import dev.sluice.gateway.sync.AppliedConfig;
 import org.springframework.boot.web.server.context.WebServerInitializedEvent;
@@ -16,7 +17,7 @@ import java.util.function.Supplier;
  */
 public class NodeDescription implements ApplicationListener<WebServerInitializedEvent> {
 
-    private final GatewayNodes nodes;
+    private final ClusterMembers nodes;
     private final String zone;
     private final String host;
     private final Supplier<AppliedConfig> applied;
@@ -24,7 +25,7 @@ public class NodeDescription implements ApplicationListener<WebServerInitialized
     private volatile int managementPort;
 
     /** @param host the address other nodes and operators reach this one at */
-    public NodeDescription(GatewayNodes nodes, String zone, String host, Supplier<AppliedConfig> applied) {
+    public NodeDescription(ClusterMembers nodes, String zone, String host, Supplier<AppliedConfig> applied) {
         this.nodes = nodes;
         this.zone = zone;
         this.host = host;

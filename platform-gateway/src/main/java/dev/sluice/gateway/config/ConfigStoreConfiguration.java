@@ -3,7 +3,7 @@ package dev.sluice.gateway.config;
 import dev.sluice.gateway.admin.AdminProperties;
 import dev.sluice.gateway.admin.AuditLog;
 import dev.sluice.gateway.admin.ConfigWriter;
-import dev.sluice.gateway.cluster.GatewayNodes;
+import dev.sluice.traffic.cluster.ClusterMembers;
 import dev.sluice.gateway.cluster.NodeDescription;
 import dev.sluice.gateway.route.RouteCompiler;
 import dev.sluice.gateway.route.RouteTable;
@@ -55,13 +55,13 @@ public class ConfigStoreConfiguration {
     }
 
     @Bean
-    AuditLog auditLog(ReactiveStringRedisTemplate redis, GatewayNodes nodes, AdminProperties admin,
+    AuditLog auditLog(ReactiveStringRedisTemplate redis, ClusterMembers nodes, AdminProperties admin,
             SluiceGatewayProperties properties) {
         return new AuditLog(redis, nodes.nodeId(), admin.auditEntries(), properties.store().timeout());
     }
 
     @Bean
-    NodeDescription nodeDescription(GatewayNodes nodes, ConfigSync sync, SluiceGatewayProperties properties,
+    NodeDescription nodeDescription(ClusterMembers nodes, ConfigSync sync, SluiceGatewayProperties properties,
             Environment environment) {
         NodeDescription description = new NodeDescription(nodes, properties.zone(),
                 NodeDescription.hostAddress(environment.getProperty("server.address")), sync::applied);

@@ -1,8 +1,8 @@
 package dev.sluice.gateway.config;
 
-import dev.sluice.gateway.cluster.GatewayNodes;
+import dev.sluice.traffic.cluster.ClusterMembers;
 import dev.sluice.gateway.problem.GatewayErrorHandler;
-import dev.sluice.gateway.support.ClientAddresses;
+import dev.sluice.traffic.address.ClientAddresses;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -45,9 +45,9 @@ public class GatewayCoreConfiguration {
     }
 
     @Bean
-    GatewayNodes gatewayNodes(ReactiveStringRedisTemplate redis, SluiceGatewayProperties properties, Environment env) {
+    ClusterMembers gatewayNodes(ReactiveStringRedisTemplate redis, SluiceGatewayProperties properties, Environment env) {
         String nodeId = properties.nodeId() != null ? properties.nodeId()
                 : env.getProperty("spring.application.name", "gateway") + "-" + UUID.randomUUID().toString().substring(0, 8);
-        return new GatewayNodes(redis, nodeId, properties.rateLimit().heartbeat(), properties.rateLimit().expectedNodes());
+        return new ClusterMembers(redis, "gateway", nodeId, properties.rateLimit().heartbeat(), properties.rateLimit().expectedNodes());
     }
 }

@@ -5,17 +5,17 @@ import dev.sluice.gateway.breaker.RouteForwarding;
 import dev.sluice.gateway.bulkhead.BulkheadGatewayFilterFactory;
 import dev.sluice.gateway.cache.ResponseCache;
 import dev.sluice.gateway.cache.ResponseCacheGatewayFilterFactory;
-import dev.sluice.gateway.cluster.GatewayNodes;
+import dev.sluice.traffic.cluster.ClusterMembers;
 import dev.sluice.gateway.protection.RequestSizeLimitFilter;
-import dev.sluice.gateway.ratelimit.ClusterRateLimiter;
+import dev.sluice.traffic.ratelimit.ClusterRateLimiter;
 import dev.sluice.gateway.ratelimit.RateLimitGatewayFilterFactory;
 import dev.sluice.gateway.route.RouteTable;
 import dev.sluice.gateway.retry.ConnectionReuse;
 import dev.sluice.gateway.retry.RetryGatewayFilterFactory;
 import dev.sluice.gateway.retry.StaleConnectionRetryFilter;
 import dev.sluice.gateway.split.SplitGatewayFilterFactory;
-import dev.sluice.gateway.support.ClientAddresses;
-import dev.sluice.gateway.support.GuardedRedis;
+import dev.sluice.traffic.address.ClientAddresses;
+import dev.sluice.traffic.redis.GuardedRedis;
 import dev.sluice.gateway.validation.JsonSchemas;
 import dev.sluice.gateway.validation.RequestValidationGatewayFilterFactory;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
@@ -33,10 +33,10 @@ import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 public class PolicyConfiguration {
 
     @Bean
-    ClusterRateLimiter clusterRateLimiter(ReactiveStringRedisTemplate redis, GatewayNodes nodes,
+    ClusterRateLimiter clusterRateLimiter(ReactiveStringRedisTemplate redis, ClusterMembers nodes,
             SluiceGatewayProperties properties, CircuitBreakerRegistry breakers) {
         SluiceGatewayProperties.RateLimit settings = properties.rateLimit();
-        return new ClusterRateLimiter(redis, nodes,
+        return new ClusterRateLimiter(redis, nodes::aliveCount,
                 new GuardedRedis("redis-rate-limiter", settings.redisTimeout(), settings.breakerOpenFor(), breakers));
     }
 

@@ -1,6 +1,8 @@
 package dev.sluice.gateway.loadbalancer;
 
 import dev.sluice.gateway.config.SluiceGatewayProperties;
+import dev.sluice.traffic.loadbalancer.OutlierDetector;
+import dev.sluice.traffic.loadbalancer.OutlierLifecycle;
 import org.springframework.cloud.loadbalancer.annotation.LoadBalancerClients;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;

@@ -1,13 +1,21 @@
 package dev.sluice.gateway.loadbalancer;
 
 import dev.sluice.gateway.config.SluiceGatewayProperties;
+import dev.sluice.traffic.loadbalancer.Balancing;
+import dev.sluice.traffic.loadbalancer.OutlierDetector;
+import dev.sluice.traffic.loadbalancer.SluiceLoadBalancer;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.cloud.client.loadbalancer.Request;
+import org.springframework.cloud.client.loadbalancer.RequestDataContext;
+import org.springframework.cloud.gateway.route.Route;
 import org.springframework.cloud.loadbalancer.core.ReactorServiceInstanceLoadBalancer;
 import org.springframework.cloud.loadbalancer.core.ServiceInstanceListSupplier;
 import org.springframework.cloud.loadbalancer.support.LoadBalancerClientFactory;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.Environment;
+
+import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.GATEWAY_ROUTE_ATTR;
 
 /**
  * The per-service load-balancer context Spring Cloud LoadBalancer creates for each {@code lb://} name. Deliberately
@@ -25,6 +33,18 @@ public class SluiceLoadBalancerClientConfiguration {
             ObjectProvider<ServiceInstanceListSupplier> suppliers, OutlierDetector outliers,
             SluiceGatewayProperties properties) {
         String serviceId = environment.getProperty(LoadBalancerClientFactory.PROPERTY_NAME);
-        return new SluiceLoadBalancer(serviceId, suppliers, outliers, properties.zone());
+        return new SluiceLoadBalancer(serviceId, suppliers, outliers, properties.zone(),
+                SluiceLoadBalancerClientConfiguration::routeBalancing);
+    }
+
+    /** The balancing the route being served asks for (compiled into its metadata); round-robin when it sets none. */
+    static Balancing routeBalancing(Request<?> request) {
+        if (request.getContext() instanceof RequestDataContext context && context.getClientRequest() != null
+                && context.getClientRequest().getAttributes() != null
+                && context.getClientRequest().getAttributes().get(GATEWAY_ROUTE_ATTR) instanceof Route route
+                && route.getMetadata().get(LoadBalancerPolicy.METADATA) instanceof Balancing balancing) {
+            return balancing;
+        }
+        return Balancing.ROUND_ROBIN;
     }
 }

@@ -1,6 +1,6 @@
 package dev.sluice.gateway.observability;
 
-import dev.sluice.gateway.support.ClientAddresses;
+import dev.sluice.traffic.address.ClientAddresses;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;

@@ -1,6 +1,6 @@
 package dev.sluice.gateway.observability;
 
-import dev.sluice.gateway.support.ClientAddresses;
+import dev.sluice.traffic.address.ClientAddresses;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;

@@ -6,7 +6,11 @@ import dev.sluice.gateway.route.FilterOrder;
 import dev.sluice.gateway.route.RouteDocument;
 import dev.sluice.gateway.route.RouteFilterFactory;
 import dev.sluice.gateway.route.Violations;
-import dev.sluice.gateway.support.ClientAddresses;
+import dev.sluice.traffic.address.ClientAddresses;
+import dev.sluice.traffic.ratelimit.ClusterRateLimiter;
+import dev.sluice.traffic.ratelimit.RateLimit;
+import dev.sluice.traffic.ratelimit.RateLimitDecision;
+import dev.sluice.traffic.ratelimit.RateLimitKey;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -17,8 +21,8 @@ import org.springframework.http.HttpStatus;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
 
-import java.security.Principal;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * {@code rateLimit}: a token bucket per route and key, shared by all gateway nodes (see {@link ClusterRateLimiter}).
@@ -44,13 +48,15 @@ public class RateLimitGatewayFilterFactory implements RouteFilterFactory {
             return null;
         }
         String key = policy.keyOrIp();
+        RateLimitKey bucketKey = policy.toKey();
+        RateLimit limit = policy.toLimit();
         Decisions decisions = new Decisions(meters, route.id());
         Timer latency = Timer.builder("sluice.gateway.ratelimit.duration").description("Time to a limiter decision")
                 .tag("route", route.id()).register(meters);
-        return new OrderedGatewayFilter((exchange, chain) -> keyOf(key, route.id(), exchange)
+        return new OrderedGatewayFilter((exchange, chain) -> keyOf(bucketKey, exchange)
                 .flatMap(value -> {
                     long start = System.nanoTime();
-                    return limiter.decide(route.id() + "|" + value, policy)
+                    return limiter.decide(route.id() + "|" + value, limit)
                             .doOnNext(decision -> latency.record(System.nanoTime() - start, TimeUnit.NANOSECONDS));
                 })
                 .flatMap(decision -> {
@@ -73,25 +79,15 @@ public class RateLimitGatewayFilterFactory implements RouteFilterFactory {
         return (millis + 999) / 1000;
     }
 
-    /** The bucket key; braces are dropped so a client cannot steer the Redis hash slot. */
-    private Mono<String> keyOf(String kind, String routeId, ServerWebExchange exchange) {
-        if (kind.equals("route")) {
-            return Mono.just("route");
-        }
-        if (kind.equals("principal")) {
-            return exchange.getPrincipal().map(Principal::getName).map(name -> "principal:" + clean(name))
-                    .defaultIfEmpty("ip:" + clients.clientAddress(exchange));
-        }
-        if (kind.startsWith("header:")) {
-            String value = exchange.getRequest().getHeaders().getFirst(kind.substring("header:".length()));
-            return Mono.just(value != null ? "header:" + clean(value) : "ip:" + clients.clientAddress(exchange));
-        }
-        return Mono.just("ip:" + clients.clientAddress(exchange));
-    }
-
-    private static String clean(String value) {
-        String cleaned = value.replace("{", "").replace("}", "");
-        return cleaned.length() > 200 ? cleaned.substring(0, 200) : cleaned;
+    /** The bucket key: the shared {@link RateLimitKey}'s value for this request. */
+    private Mono<String> keyOf(RateLimitKey key, ServerWebExchange exchange) {
+        Supplier<String> address = () -> clients.clientAddress(exchange);
+        return switch (key.kind()) {
+            case PRINCIPAL -> exchange.getPrincipal().map(p -> key.valueFor(address, null, p.getName()))
+                    .defaultIfEmpty(key.valueFor(address, null, null));
+            case HEADER -> Mono.just(key.valueFor(address, exchange.getRequest().getHeaders().getFirst(key.header()), null));
+            default -> Mono.just(key.valueFor(address, null, null));
+        };
     }
 
     /** Limiter decisions by outcome: allowed, denied, and local-fallback (decided without Redis). */

@@ -1,5 +1,8 @@
 package dev.sluice.gateway.retry;
 
+import dev.sluice.traffic.retry.ReplaySafety;
+import dev.sluice.traffic.retry.RetryBudget;
+
 import dev.sluice.gateway.route.FilterOrder;
 import dev.sluice.gateway.route.RouteDocument;
 import dev.sluice.gateway.route.RouteFilterFactory;
@@ -53,7 +56,7 @@ public class RetryGatewayFilterFactory implements RouteFilterFactory {
         Attempts attempts = new Attempts(policy, statuses, budget, retried, refused);
         return new OrderedGatewayFilter((exchange, chain) -> {
             budget.onRequest(System.currentTimeMillis() / 1000);
-            if (!ReplaySafety.mayReplay(exchange)) {
+            if (!ReplaySafety.mayReplay(exchange.getRequest().getMethod(), exchange.getRequest().getHeaders())) {
                 return chain.filter(exchange);
             }
             HttpHeaders before = HttpHeaders.copyOf(exchange.getResponse().getHeaders());

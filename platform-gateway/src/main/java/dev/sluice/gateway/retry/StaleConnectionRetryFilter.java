@@ -1,5 +1,7 @@
 package dev.sluice.gateway.retry;
 
+import dev.sluice.traffic.retry.ReplaySafety;
+
 import dev.sluice.gateway.support.BufferedBody;
 import dev.sluice.gateway.support.UpstreamFailures;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -51,7 +53,7 @@ public class StaleConnectionRetryFilter implements GlobalFilter, Ordered {
         if (BufferedBody.hasBody(exchange.getRequest()) && BufferedBody.of(exchange) == null) {
             return chain.filter(exchange);
         }
-        return send(exchange, chain, ReplaySafety.mayReplay(exchange), 0);
+        return send(exchange, chain, ReplaySafety.mayReplay(exchange.getRequest().getMethod(), exchange.getRequest().getHeaders()), 0);
     }
 
     private Mono<Void> send(ServerWebExchange exchange, GatewayFilterChain chain, boolean replaySafe, int resends) {

@@ -1,6 +1,6 @@
 package dev.sluice.gateway.route;
 
-import dev.sluice.gateway.loadbalancer.SluiceLoadBalancer;
+import dev.sluice.gateway.loadbalancer.LoadBalancerPolicy;
 import org.springframework.cloud.gateway.filter.GatewayFilter;
 import org.springframework.cloud.gateway.filter.OrderedGatewayFilter;
 import org.springframework.cloud.gateway.filter.factory.StripPrefixGatewayFilterFactory;
@@ -116,7 +116,7 @@ public class RouteCompiler {
             metadata.put(RouteMetadataUtils.RESPONSE_TIMEOUT_ATTR, document.timeout().toMillis());
         }
         if (document.loadBalancer() != null) {
-            metadata.put(SluiceLoadBalancer.POLICY_METADATA, document.loadBalancer());
+            metadata.put(LoadBalancerPolicy.METADATA, document.loadBalancer().toBalancing());
         }
         return metadata;
     }

@@ -4,7 +4,7 @@ import dev.sluice.gateway.route.FilterOrder;
 import dev.sluice.gateway.route.RouteDocument;
 import dev.sluice.gateway.route.RouteFilterFactory;
 import dev.sluice.gateway.route.Violations;
-import dev.sluice.gateway.support.ClientAddresses;
+import dev.sluice.traffic.address.ClientAddresses;
 import org.springframework.cloud.gateway.filter.GatewayFilter;
 import org.springframework.cloud.gateway.filter.OrderedGatewayFilter;
 import org.springframework.http.HttpHeaders;
