@@ -1,6 +1,6 @@
 package dev.sluice.gateway;
 
-import dev.sluice.gateway.support.TestBackend;
+import dev.sluice.test.http.TestBackend;
 import dev.sluice.test.process.Ports;
 import dev.sluice.test.redis.RedisCluster;
 import dev.sluice.test.redis.RedisClusterExtension;

@@ -39,7 +39,8 @@ public final class LocalStack implements AutoCloseable {
         start(tc);
         ServiceDatabases databases = startDatabases();
         start(new BootAppComponent("sample-inventory-service", "sample-inventory-service", config, config.inventoryPort(),
-                config.inventoryPort(), databases.arguments(List.of("--sluice.tcc.tc-addresses=" + tc.address())),
+                config.inventoryPort(), databases.arguments(List.of("--sluice.tcc.tc-addresses=" + tc.address(),
+                        "--spring.data.redis.cluster.nodes=" + redis.nodes())),
                 databases.inventory()));
         start(new BootAppComponent("sample-order-service", "sample-order-service", config, config.orderPort(),
                 config.orderPort(), databases.arguments(List.of(

@@ -58,7 +58,15 @@ final class HoldingProxy implements AutoCloseable {
         while (!server.isClosed()) {
             try {
                 Socket client = server.accept();
-                Socket target = new Socket(InetAddress.getLoopbackAddress(), targetPort);
+                Socket target;
+                try {
+                    target = new Socket(InetAddress.getLoopbackAddress(), targetPort);
+                }
+                catch (IOException targetDown) {
+                    // As a proxy in front of a dead service does: the caller's connection is closed at once.
+                    closeQuietly(client);
+                    continue;
+                }
                 pump(client.getInputStream(), target.getOutputStream(), "request");
                 Thread answer = new Thread(() -> answer(target, client), "holding-proxy-answer");
                 answer.setDaemon(true);

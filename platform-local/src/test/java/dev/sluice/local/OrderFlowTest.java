@@ -61,6 +61,15 @@ class OrderFlowTest {
     }
 
     @Test
+    @Order(1)
+    void theOrderServiceLimitsPlacingOrdersItself() {
+        // Asked directly: through the gateway, the route's own RateLimit-* headers are the ones a client sees.
+        Api.Answer invalid = new Api(stack.config().orderPort()).order(key(), "not a sku", 1);
+        assertThat(invalid.status()).isEqualTo(400);
+        assertThat(invalid.raw().headers().firstValue("RateLimit-Limit")).hasValue("4000");
+    }
+
+    @Test
     @Order(2)
     void sixteenClientsPlacingFourHundredOrdersAgainstAStockOfAHundredNeverOversell() throws Exception {
         String sku = sku("rush");
@@ -194,8 +203,8 @@ class OrderFlowTest {
         }
         assertThat(refused.status()).isEqualTo(409);
         assertThat(refused.text("reason")).isEqualTo("inventory_unavailable");
-        // orders.inventory.read-timeout is 3 s: bounded by it, not hanging.
-        assertThat(took).isBetween(Duration.ofMillis(2500), Duration.ofSeconds(10));
+        // Two attempts of 3 s (sluice.clients.inventory): bounded by them, not hanging.
+        assertThat(took).isBetween(Duration.ofMillis(5500), Duration.ofSeconds(10));
 
         // The late reservation that the frozen inventory now processes must not take stock (anti-suspension).
         Thread.sleep(3000);
@@ -239,7 +248,7 @@ class OrderFlowTest {
             assertThat(proxy.awaitAnswerHeld(30)).as("the inventory's try to answer").isTrue();
 
             inventory.kill();
-            proxy.abort(); // the order service never hears back: it rolls back
+            proxy.abort(); // the order service never hears back, and its retry of the keyed try is refused: it rolls back
             Api.Answer answer = placed.get(60, TimeUnit.SECONDS);
             assertThat(answer.status()).isEqualTo(409);
             assertThat(answer.text("reason")).isEqualTo("inventory_unavailable");
@@ -327,7 +336,7 @@ class OrderFlowTest {
                     "--spring.data.redis.cluster.nodes=" + ((RedisClusterComponent) stack.component("redis-cluster")).nodes(),
                     "--spring.cloud.discovery.client.simple.instances.sample-inventory-service[0].uri=http://127.0.0.1:"
                             + inventoryPort,
-                    "--orders.inventory.read-timeout=" + readTimeout));
+                    "--sluice.clients.inventory.response-timeout=" + readTimeout));
             arguments.addAll(List.of(extra));
             component = new BootAppComponent("sample-order-service-2", "sample-order-service", config, port, port, arguments,
                     java.util.Map.of());

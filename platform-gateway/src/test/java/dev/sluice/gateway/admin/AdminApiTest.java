@@ -2,7 +2,7 @@ package dev.sluice.gateway.admin;
 
 import dev.sluice.gateway.support.AdminClient;
 import dev.sluice.gateway.support.GatewayProcess;
-import dev.sluice.gateway.support.TestBackend;
+import dev.sluice.test.http.TestBackend;
 import dev.sluice.test.process.Await;
 import dev.sluice.test.process.Ports;
 import dev.sluice.test.redis.RedisCluster;

@@ -1,7 +1,7 @@
 package dev.sluice.gateway.cache;
 
 import dev.sluice.gateway.GatewayApplication;
-import dev.sluice.gateway.support.TestBackend;
+import dev.sluice.test.http.TestBackend;
 import dev.sluice.test.process.Await;
 import dev.sluice.test.process.Ports;
 import dev.sluice.test.redis.RedisCluster;

@@ -1,7 +1,7 @@
 package dev.sluice.gateway.loadbalancer;
 
 import dev.sluice.gateway.GatewayApplication;
-import dev.sluice.gateway.support.TestBackend;
+import dev.sluice.test.http.TestBackend;
 import io.fabric8.kubernetes.api.model.EndpointsBuilder;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;

@@ -1,8 +1,8 @@
 package dev.sluice.gateway.loadbalancer;
 
 import dev.sluice.gateway.GatewayApplication;
-import dev.sluice.gateway.support.BackendProcess;
-import dev.sluice.gateway.support.TestBackend;
+import dev.sluice.test.http.BackendProcess;
+import dev.sluice.test.http.TestBackend;
 import dev.sluice.test.process.Await;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

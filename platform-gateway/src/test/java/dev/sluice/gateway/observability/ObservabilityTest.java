@@ -2,7 +2,7 @@ package dev.sluice.gateway.observability;
 
 import dev.sluice.gateway.GatewayApplication;
 import dev.sluice.gateway.admin.AdminTokens;
-import dev.sluice.gateway.support.TestBackend;
+import dev.sluice.test.http.TestBackend;
 import dev.sluice.test.process.Await;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

@@ -2,7 +2,7 @@ package dev.sluice.gateway.ratelimit;
 
 import dev.sluice.gateway.admin.AdminTokens;
 import dev.sluice.gateway.support.GatewayProcess;
-import dev.sluice.gateway.support.TestBackend;
+import dev.sluice.test.http.TestBackend;
 import dev.sluice.test.redis.RedisCluster;
 import dev.sluice.test.redis.RedisClusterExtension;
 import org.junit.jupiter.api.AfterAll;

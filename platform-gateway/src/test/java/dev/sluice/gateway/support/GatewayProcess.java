@@ -4,8 +4,8 @@ import dev.sluice.gateway.GatewayApplication;
 import dev.sluice.test.process.Await;
 import dev.sluice.test.process.ManagedProcess;
 import dev.sluice.test.process.Ports;
+import dev.sluice.test.process.TestClassPath;
 
-import java.io.File;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -40,7 +40,7 @@ public final class GatewayProcess implements AutoCloseable {
         command.add("-Xmx256m");
         command.add("-XX:TieredStopAtLevel=1");
         command.add("-cp");
-        command.add(testClassPath());
+        command.add(TestClassPath.get());
         command.add(GatewayApplication.class.getName());
         command.add("--server.port=" + port);
         command.add("--server.address=127.0.0.1");
@@ -89,15 +89,6 @@ public final class GatewayProcess implements AutoCloseable {
             throw failure;
         }
         return started;
-    }
-
-    /** The fork's real classpath: Surefire may hand the JVM a manifest-only jar instead. */
-    static String testClassPath() {
-        String path = System.getProperty("surefire.test.class.path");
-        if (path == null || path.isBlank()) {
-            path = System.getProperty("java.class.path");
-        }
-        return String.join(File.pathSeparator, path.split(File.pathSeparator));
     }
 
     public URI uri(String path) {

@@ -1,49 +1,40 @@
 package dev.sluice.sample.order.inventory;
 
-import org.springframework.http.HttpStatus;
+import dev.sluice.starter.client.ClientCallException;
+import dev.sluice.starter.client.UpstreamProblemException;
 import org.springframework.stereotype.Component;
-import org.springframework.web.client.HttpStatusCodeException;
-import org.springframework.web.client.ResourceAccessException;
-import org.springframework.web.client.RestClient;
-import org.springframework.web.client.RestClientException;
 
 /**
- * Calls the inventory service's reservation (its TCC try) through load-balanced discovery. The XID travels in the
- * {@code TX_XID} header, added by platform-tcc to every RestClient built from Spring's builder.
+ * Reserves stock through {@link InventoryApi} and says precisely why it could not. The XID travels in the
+ * {@code TX_XID} header, which platform-tcc adds to every RestClient Spring Boot configures.
  */
 @Component
 public class InventoryClient {
 
-    private final RestClient inventory;
+    private final InventoryApi inventory;
 
-    InventoryClient(RestClient inventoryRestClient) {
-        this.inventory = inventoryRestClient;
+    InventoryClient(InventoryApi inventory) {
+        this.inventory = inventory;
     }
 
-    record ReservationRequest(String sku, long quantity) {
-    }
-
-    /** Reserves stock inside the current global transaction, or says precisely why it could not. */
-    public void reserve(String sku, long quantity) {
+    /**
+     * Reserves stock inside the current global transaction.
+     *
+     * @param orderId keys the reservation, so that a retry of it is answered, not run again
+     */
+    public void reserve(String orderId, String sku, long quantity) {
         try {
-            inventory.post().uri("/api/inventory/reservations").body(new ReservationRequest(sku, quantity))
-                    .retrieve().toBodilessEntity();
+            inventory.reserve("reserve-" + orderId, new InventoryApi.ReservationRequest(sku, quantity));
         }
-        catch (HttpStatusCodeException e) {
-            if (e.getStatusCode().isSameCodeAs(HttpStatus.CONFLICT)) {
-                throw new ReservationRefusedException("insufficient_stock", e);
+        catch (UpstreamProblemException e) {
+            switch (e.code()) {
+                case "insufficient_stock" -> throw new ReservationRefusedException("insufficient_stock", e);
+                case "item_not_found" -> throw new ReservationRefusedException("unknown_sku", e);
+                default -> throw new InventoryUnavailableException("inventory answered " + e.status() + " " + e.code(), e);
             }
-            if (e.getStatusCode().isSameCodeAs(HttpStatus.NOT_FOUND)) {
-                throw new ReservationRefusedException("unknown_sku", e);
-            }
-            throw new InventoryUnavailableException("inventory answered " + e.getStatusCode().value(), e);
         }
-        catch (ResourceAccessException e) {
-            // Refused, reset or timed out: no instance answered in time.
-            throw new InventoryUnavailableException("inventory unreachable: " + e.getMessage(), e);
-        }
-        catch (RestClientException e) {
-            // No instance known to discovery, for example.
+        catch (ClientCallException e) {
+            // Refused by the breaker or the bulkhead, or no instance answered in time: the order cannot go on.
             throw new InventoryUnavailableException(e.getMessage(), e);
         }
     }

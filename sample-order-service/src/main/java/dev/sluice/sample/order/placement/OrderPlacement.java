@@ -49,7 +49,7 @@ public class OrderPlacement {
         try {
             transactions.execute("place-order", () -> {
                 orderCreation.create(null, orderId, sku, quantity);
-                inventory.reserve(sku, quantity);
+                inventory.reserve(orderId, sku, quantity);
                 return null;
             });
         }

@@ -1,4 +1,4 @@
-package dev.sluice.gateway.support;
+package dev.sluice.test.http;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -21,12 +21,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <li>{@code /status/<code>/...} answers that status;</li>
  * <li>{@code /flaky/<n>/...} answers 503 to the first n requests with the same {@code X-Test-Id}, then 200;</li>
  * <li>{@code /big/<n>} answers n bytes;</li>
+ * <li>{@code /problem/<status>/<code>} answers that status with an RFC 9457 problem+json body of that code;</li>
  * <li>anything else answers 200 with {@code <name> <METHOD> <path?query> <body> #<requests so far>}.</li>
  * </ul>
  * The query parameters {@code cc} and {@code vary} set {@code Cache-Control} and {@code Vary} (the varied header's
  * value is echoed in the body).
- * <ul>
- * </ul>
  * Every answer carries {@code X-Backend: <name>}, and the backend records what it received.
  */
 public final class TestBackend implements AutoCloseable {
@@ -106,6 +105,18 @@ public final class TestBackend implements AutoCloseable {
             }
             else if (path.startsWith("/status/")) {
                 status = Integer.parseInt(parts[2]);
+            }
+            else if (path.startsWith("/problem/")) {
+                status = Integer.parseInt(parts[2]);
+                byte[] problem = ("{\"type\":\"https://sluice.dev/problems/" + parts[3] + "\",\"title\":\"Test problem\","
+                        + "\"status\":" + status + ",\"detail\":\"" + name + " says " + parts[3] + "\",\"code\":\""
+                        + parts[3] + "\",\"backend\":\"" + name + "\"}").getBytes(StandardCharsets.UTF_8);
+                exchange.getResponseHeaders().set("Content-Type", "application/problem+json");
+                exchange.sendResponseHeaders(status, problem.length);
+                try (OutputStream out = exchange.getResponseBody()) {
+                    out.write(problem);
+                }
+                return;
             }
             else if (path.startsWith("/flaky/")) {
                 String id = exchange.getRequestHeaders().getFirst("X-Test-Id");

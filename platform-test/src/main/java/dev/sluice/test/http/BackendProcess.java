@@ -1,8 +1,9 @@
-package dev.sluice.gateway.support;
+package dev.sluice.test.http;
 
 import dev.sluice.test.process.Await;
 import dev.sluice.test.process.ManagedProcess;
 import dev.sluice.test.process.Ports;
+import dev.sluice.test.process.TestClassPath;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,7 +27,7 @@ public final class BackendProcess implements AutoCloseable {
 
     public void start() {
         process = ManagedProcess.start(name, List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                        "-Xmx64m", "-XX:TieredStopAtLevel=1", "-cp", GatewayProcess.testClassPath(),
+                        "-Xmx64m", "-XX:TieredStopAtLevel=1", "-cp", TestClassPath.get(),
                         TestBackend.class.getName(), name, String.valueOf(port)),
                 logDir, logDir.resolve(name + ".log"), Map.of());
         Await.until(name + " to listen on " + port, Duration.ofSeconds(30), process, () -> Ports.isListening(port));
