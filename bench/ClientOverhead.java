@@ -3,6 +3,7 @@ import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.core.io.DefaultResourceLoader;
 import org.springframework.http.client.JdkClientHttpRequestFactory;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.client.RestClient;
@@ -38,7 +39,7 @@ public class ClientOverhead {
     @HttpExchange
     public interface EchoApi {
         @GetExchange("/echo/{id}")
-        String echo(@PathVariable String id);
+        String echo(@PathVariable("id") String id); // named: the source launcher compiles without -parameters
     }
 
     @EnableAutoConfiguration
@@ -50,8 +51,22 @@ public class ClientOverhead {
         int calls = args.length > 1 ? Integer.parseInt(args[1]) : 20_000;
         int warmup = args.length > 2 ? Integer.parseInt(args[2]) : 60_000;
         Path logs = Files.createTempDirectory("client-overhead");
-        try (BackendProcess backend = new BackendProcess("bench-backend", logs)) {
+        try (BackendProcess backend = new BackendProcess("bench-backend", logs, false)) {
+            measure(backend, rounds, calls, warmup);
+        }
+        finally {
+            try (var files = Files.walk(logs)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            }
+        }
+    }
+
+    private static void measure(BackendProcess backend, int rounds, int calls, int warmup) {
+        {
+            // The source launcher loads this file's classes in a loader of its own: Spring must resolve them there.
+            Thread.currentThread().setContextClassLoader(ClientOverhead.class.getClassLoader());
             ConfigurableApplicationContext context = new SpringApplicationBuilder(App.class)
+                    .resourceLoader(new DefaultResourceLoader(ClientOverhead.class.getClassLoader()))
                     .web(WebApplicationType.NONE)
                     .run("--spring.main.banner-mode=off", "--logging.level.root=WARN",
                             "--sluice.clients.bench.base-url=" + backend.url(),
@@ -101,7 +116,7 @@ public class ClientOverhead {
 
     private static RestClient plainClient(String baseUrl) {
         JdkClientHttpRequestFactory requests = new JdkClientHttpRequestFactory(
-                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build());
+                HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(1)).build());
         requests.setReadTimeout(Duration.ofSeconds(5));
         return RestClient.builder().baseUrl(baseUrl).requestFactory(requests).build();
     }

@@ -89,8 +89,10 @@ public class ServiceClients {
     /** Sets up a RestClient builder for one client: base URL, timeouts, the resilient interceptor, problem errors. */
     public void configure(String name, RestClient.Builder builder) {
         ClientProperties.Client client = clients.get(name);
-        JdkClientHttpRequestFactory requests = new JdkClientHttpRequestFactory(
-                HttpClient.newBuilder().connectTimeout(client.connectTimeout()).build());
+        // HTTP/1.1: over plain http the JDK client would otherwise try an h2c upgrade on every new connection, which
+        // services do not speak and which can hold a request back until its timeout (seen in the gateway's tests).
+        JdkClientHttpRequestFactory requests = new JdkClientHttpRequestFactory(HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1).connectTimeout(client.connectTimeout()).build());
         requests.setReadTimeout(client.responseTimeout());
         builder.baseUrl(client.baseUrl())
                 .requestFactory(requests)

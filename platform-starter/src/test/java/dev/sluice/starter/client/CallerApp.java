@@ -72,6 +72,23 @@ class CallerApp {
         String call(@PathVariable int n);
     }
 
+    @HttpExchange
+    interface FragileApi {
+        @GetExchange("/fragile/{n}")
+        String call(@PathVariable int n);
+    }
+
+    @HttpExchange
+    interface SluggishApi {
+        @GetExchange("/slow/{millis}/sluggish")
+        String call(@PathVariable long millis);
+    }
+
+    @Bean
+    ClientFallback<FragileApi> fragileFallback() {
+        return failure -> n -> "fragile fallback after " + failure.getClass().getSimpleName();
+    }
+
     /** Answers for {@code guarded} while its upstream cannot. */
     @Bean
     ClientFallback<GuardedApi> guardedFallback() {

@@ -38,6 +38,7 @@ class ServiceClientsTest {
     static TestBackend west;
     static TestBackend plain;
     static BackendProcess doomed;
+    static BackendProcess fragile;
     static ConfigurableApplicationContext caller;
     final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
@@ -48,6 +49,7 @@ class ServiceClientsTest {
         plain = TestBackend.start("plain");
         Path logs = Files.createDirectories(Path.of("target", "service-clients"));
         doomed = new BackendProcess("doomed", logs);
+        fragile = new BackendProcess("fragile", logs);
         String simple = "--spring.cloud.discovery.client.simple.instances.";
         caller = SpringApplication.run(CallerApp.class,
                 "--server.port=0", "--spring.main.banner-mode=off", "--spring.application.name=caller",
@@ -76,6 +78,19 @@ class ServiceClientsTest {
                 "--sluice.clients.budgeted.circuit-breaker.enabled=false",
                 "--sluice.clients.spread.base-url=lb://spread",
                 "--sluice.clients.spread.interfaces=dev.sluice.starter.client.CallerApp$SpreadApi",
+                "--sluice.clients.fragile.base-url=" + fragile.url(),
+                "--sluice.clients.fragile.interfaces=dev.sluice.starter.client.CallerApp$FragileApi",
+                "--sluice.clients.fragile.retry.initial-backoff=5ms",
+                "--sluice.clients.fragile.circuit-breaker.sliding-window-size=6",
+                "--sluice.clients.fragile.circuit-breaker.minimum-number-of-calls=6",
+                "--sluice.clients.fragile.circuit-breaker.wait-in-open-state=1m",
+                "--sluice.clients.sluggish.base-url=" + plain.url(),
+                "--sluice.clients.sluggish.interfaces=dev.sluice.starter.client.CallerApp$SluggishApi",
+                "--sluice.clients.sluggish.response-timeout=200ms",
+                "--sluice.clients.sluggish.retry.enabled=false",
+                "--sluice.clients.sluggish.circuit-breaker.sliding-window-size=4",
+                "--sluice.clients.sluggish.circuit-breaker.minimum-number-of-calls=4",
+                "--sluice.clients.sluggish.circuit-breaker.wait-in-open-state=1m",
                 "--sluice.clients.mixed.base-url=lb://mixed",
                 "--sluice.clients.mixed.interfaces=dev.sluice.starter.client.CallerApp$MixedApi",
                 "--sluice.clients.mixed.retry.initial-backoff=5ms",
@@ -87,7 +102,7 @@ class ServiceClientsTest {
         if (caller != null) {
             caller.close();
         }
-        for (AutoCloseable closeable : new AutoCloseable[] {east, west, plain, doomed}) {
+        for (AutoCloseable closeable : new AutoCloseable[] {east, west, plain, doomed, fragile}) {
             try {
                 if (closeable != null) {
                     closeable.close();
@@ -178,6 +193,39 @@ class ServiceClientsTest {
         assertThat(guarded.status(503)).isEqualTo("fallback after ClientRefusedException");
         assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(100);
         assertThat(plain.receivedOn("/status/503/guarded")).isEqualTo(before);
+    }
+
+    @Test
+    void aKilledUpstreamOpensTheBreakerWithinTheRetryBudgetAndTheFallbackAnswersAtOnce() {
+        CallerApp.FragileApi api = caller.getBean(CallerApp.FragileApi.class);
+        assertThat(api.call(0)).startsWith("fragile GET /fragile/0");
+        fragile.kill();
+        // Refused connections. The breaker counts every attempt: the first call's three fail (1 success, 3 failures
+        // in its window of 6), the second call's first two fill the window at 5 of 6 failed and open it, so that
+        // call's third attempt is refused without a connection. The fallback answers both; the third call is refused.
+        assertThat(api.call(1)).isEqualTo("fragile fallback after UpstreamUnavailableException");
+        assertThat(api.call(2)).isEqualTo("fragile fallback after ClientRefusedException");
+        ServiceClients clients = caller.getBean(ServiceClients.class);
+        assertThat(clients.breaker("fragile").getState().name()).isEqualTo("OPEN");
+        long start = System.nanoTime();
+        assertThat(api.call(3)).isEqualTo("fragile fallback after ClientRefusedException");
+        assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(100);
+        MeterRegistry meters = caller.getBean(MeterRegistry.class);
+        assertThat(meters.get("sluice.client.retries").tag("client", "fragile").counter().count()).isEqualTo(4);
+    }
+
+    @Test
+    void aHungUpstreamOpensTheBreakerAndLaterCallsFailFast() {
+        CallerApp.SluggishApi api = caller.getBean(CallerApp.SluggishApi.class);
+        for (int i = 0; i < 4; i++) {
+            assertThatThrownBy(() -> api.call(2_000)).isInstanceOf(UpstreamUnavailableException.class);
+        }
+        long before = plain.receivedOn("/slow/2000/sluggish");
+        long start = System.nanoTime();
+        assertThatThrownBy(() -> api.call(2_000)).isInstanceOfSatisfying(ClientRefusedException.class,
+                refused -> assertThat(refused.reason()).isEqualTo(ClientRefusedException.Reason.CIRCUIT_OPEN));
+        assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(100);
+        assertThat(plain.receivedOn("/slow/2000/sluggish")).isEqualTo(before);
     }
 
     @Test

@@ -37,10 +37,12 @@ public final class TestBackend implements AutoCloseable {
     private final HttpServer server;
     private final List<Received> received = new CopyOnWriteArrayList<>();
     private final Map<String, AtomicInteger> flakyCounts = new ConcurrentHashMap<>();
+    private final boolean record;
 
-    private TestBackend(String name, String host, int port) throws IOException {
+    private TestBackend(String name, String host, int port, boolean record) throws IOException {
         System.setProperty("sun.net.httpserver.nodelay", "true");
         this.name = name;
+        this.record = record;
         this.server = HttpServer.create(new InetSocketAddress(host, port), 128);
         server.setExecutor(Executors.newFixedThreadPool(32, r -> {
             Thread t = new Thread(r, name + "-http");
@@ -53,7 +55,7 @@ public final class TestBackend implements AutoCloseable {
 
     public static TestBackend start(String name) {
         try {
-            return new TestBackend(name, "127.0.0.1", 0);
+            return new TestBackend(name, "127.0.0.1", 0, true);
         }
         catch (IOException e) {
             throw new IllegalStateException(e);
@@ -63,16 +65,19 @@ public final class TestBackend implements AutoCloseable {
     /** On a given loopback address and port: two backends can share a port on 127.0.0.1 and 127.0.0.2. */
     public static TestBackend start(String name, String host, int port) {
         try {
-            return new TestBackend(name, host, port);
+            return new TestBackend(name, host, port, true);
         }
         catch (IOException e) {
             throw new IllegalStateException(e);
         }
     }
 
-    /** Runs a backend as its own process: {@code TestBackend <name> <port>}; see {@link BackendProcess}. */
+    /**
+     * Runs a backend as its own process: {@code TestBackend <name> <port> [--no-record]}; see {@link BackendProcess}.
+     * A benchmark's backend records nothing: the record grows with every request.
+     */
     public static void main(String[] args) throws Exception {
-        new TestBackend(args[0], "127.0.0.1", Integer.parseInt(args[1]));
+        new TestBackend(args[0], "127.0.0.1", Integer.parseInt(args[1]), !(args.length > 2 && args[2].equals("--no-record")));
         Thread.currentThread().join();
     }
 
@@ -97,7 +102,9 @@ public final class TestBackend implements AutoCloseable {
             String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
             String path = exchange.getRequestURI().getRawPath();
             String query = exchange.getRequestURI().getRawQuery();
-            received.add(new Received(exchange.getRequestMethod(), path, Map.copyOf(exchange.getRequestHeaders()), body));
+            if (record) {
+                received.add(new Received(exchange.getRequestMethod(), path, Map.copyOf(exchange.getRequestHeaders()), body));
+            }
             String[] parts = path.split("/");
             int status = 200;
             if (path.startsWith("/slow/")) {
@@ -137,7 +144,7 @@ public final class TestBackend implements AutoCloseable {
                 text += " " + params.get("vary") + "=" + exchange.getRequestHeaders().getFirst(params.get("vary"));
             }
             if (!path.startsWith("/big/")) {
-                text += " #" + received.size();
+                text += " #" + (record ? received.size() : 0);
             }
             byte[] answer = text.getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().set("X-Backend", name);
