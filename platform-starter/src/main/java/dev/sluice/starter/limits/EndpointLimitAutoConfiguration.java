@@ -41,10 +41,11 @@ public class EndpointLimitAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     EndpointLimiter sluiceEndpointLimiter(EndpointLimitProperties properties, Environment environment,
-            ObjectProvider<ClusterRateLimiter> limiter, ObjectProvider<MeterRegistry> meters) {
+            ObjectProvider<ClusterRateLimiter> limiter, ObjectProvider<MeterRegistry> meters,
+            ObjectProvider<ClusterMembers> members) {
         ClusterRateLimiter shared = limiter.getIfAvailable();
         return new EndpointLimiter(serviceName(environment), LimitRules.compile(properties.endpoints(), shared != null),
-                shared, meters.getIfAvailable());
+                shared, meters.getIfAvailable(), members.getIfAvailable());
     }
 
     @Bean
@@ -63,14 +64,19 @@ public class EndpointLimitAutoConfiguration {
     @ConditionalOnBean(ReactiveStringRedisTemplate.class)
     static class SharedBucketConfiguration {
 
-        /** This service's live instances, which the local fallback divides the rate by. */
+        /**
+         * This service's live instances, which the local fallback divides the rate by. The heartbeat starts only
+         * when some endpoint has a rate ({@link EndpointLimiter#activate}).
+         */
         @Bean
         @ConditionalOnMissingBean
         ClusterMembers sluiceServiceMembers(ReactiveStringRedisTemplate redis, EndpointLimitProperties properties,
                 Environment environment) {
             String service = serviceName(environment);
-            return new ClusterMembers(redis, "service:" + service,
+            ClusterMembers members = new ClusterMembers(redis, "service:" + service,
                     service + "-" + UUID.randomUUID().toString().substring(0, 8), properties.heartbeat(), 1);
+            members.setAutoStartup(false);
+            return members;
         }
 
         @Bean

@@ -66,6 +66,7 @@ public class EndpointLimitInterceptor implements HandlerInterceptor, SmartInitia
             throw new InvalidLimitsException(violations);
         }
         annotated = Map.copyOf(rules);
+        limiter.activate(annotated.values());
     }
 
     @Override
@@ -111,12 +112,11 @@ public class EndpointLimitInterceptor implements HandlerInterceptor, SmartInitia
     }
 
     private RequestKeys keys(HttpServletRequest request) {
-        String address = clients.clientAddress(ClientAddresses.parseLiteral(request.getRemoteAddr()),
-                () -> Collections.list(request.getHeaders(ClientAddresses.FORWARDED_FOR)));
         return new RequestKeys() {
             @Override
             public String clientAddress() {
-                return address;
+                return clients.clientAddress(ClientAddresses.parseLiteral(request.getRemoteAddr()),
+                        () -> Collections.list(request.getHeaders(ClientAddresses.FORWARDED_FOR)));
             }
 
             @Override

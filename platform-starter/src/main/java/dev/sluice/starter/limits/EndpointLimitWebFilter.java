@@ -2,6 +2,7 @@ package dev.sluice.starter.limits;
 
 import dev.sluice.starter.problem.ProblemJson;
 import dev.sluice.traffic.address.ClientAddresses;
+import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.core.Ordered;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.http.HttpStatus;
@@ -21,7 +22,7 @@ import java.util.List;
  * filter chain (order -100), so the {@code principal} key sees the authenticated user. Concurrency permits are held
  * until the response completes, is cancelled or fails.
  */
-public class EndpointLimitWebFilter implements WebFilter, Ordered {
+public class EndpointLimitWebFilter implements WebFilter, Ordered, SmartInitializingSingleton {
 
     /** After Spring Security's {@code WebFilterChainProxy}. */
     public static final int ORDER = 0;
@@ -39,6 +40,12 @@ public class EndpointLimitWebFilter implements WebFilter, Ordered {
         return ORDER;
     }
 
+    /** Reactive services limit by entries only: the instance count is needed once one of them has a rate. */
+    @Override
+    public void afterSingletonsInstantiated() {
+        limiter.activate(List.of());
+    }
+
     @Override
     public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
         List<LimitRule> rules = limiter.matching(exchange.getRequest().getMethod().name(),
@@ -46,13 +53,12 @@ public class EndpointLimitWebFilter implements WebFilter, Ordered {
         if (rules.isEmpty()) {
             return chain.filter(exchange);
         }
-        String address = clients.clientAddress(exchange);
         return exchange.getPrincipal().map(Principal::getName).map(java.util.Optional::of)
                 .defaultIfEmpty(java.util.Optional.empty())
                 .flatMap(principal -> limiter.admit(rules, new RequestKeys() {
                     @Override
                     public String clientAddress() {
-                        return address;
+                        return clients.clientAddress(exchange);
                     }
 
                     @Override

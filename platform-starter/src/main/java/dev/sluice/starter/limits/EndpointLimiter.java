@@ -1,6 +1,7 @@
 package dev.sluice.starter.limits;
 
 import dev.sluice.starter.problem.Problems;
+import dev.sluice.traffic.cluster.ClusterMembers;
 import dev.sluice.traffic.ratelimit.ClusterRateLimiter;
 import dev.sluice.traffic.ratelimit.RateLimitDecision;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -13,6 +14,7 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,17 +32,21 @@ public class EndpointLimiter {
     private final List<LimitRule> configured;
     private final ClusterRateLimiter limiter;
     private final MeterRegistry meters;
+    private final ClusterMembers members;
 
     /**
      * @param service  the service's name, which keeps its buckets apart from other services' in Redis
      * @param limiter  null when the service has no Redis; then no rule has a rate (see {@link LimitRules})
      * @param meters   null when the service has no metrics
+     * @param members  the service's instances by heartbeat, started by {@link #activate}; null without Redis
      */
-    EndpointLimiter(String service, List<LimitRule> configured, ClusterRateLimiter limiter, MeterRegistry meters) {
+    EndpointLimiter(String service, List<LimitRule> configured, ClusterRateLimiter limiter, MeterRegistry meters,
+            ClusterMembers members) {
         this.service = service;
         this.configured = configured;
         this.limiter = limiter;
         this.meters = meters;
+        this.members = members;
     }
 
     /** The configured rules a request matches, in the order they are configured. */
@@ -58,8 +64,18 @@ public class EndpointLimiter {
         return matched;
     }
 
-    boolean hasRules() {
-        return !configured.isEmpty();
+    /**
+     * Starts counting this service's instances (the heartbeat the local fallback divides the rate by) once it is
+     * known that some rule has a rate: a service that only caps concurrency, or limits nothing, sends Redis nothing.
+     *
+     * @param annotated the rules handlers declare, known only once the handlers are
+     */
+    void activate(Collection<LimitRule> annotated) {
+        boolean rates = configured.stream().anyMatch(rule -> rule.rate() != null)
+                || annotated.stream().anyMatch(rule -> rule.rate() != null);
+        if (rates && members != null && !members.isRunning()) {
+            members.start();
+        }
     }
 
     /**

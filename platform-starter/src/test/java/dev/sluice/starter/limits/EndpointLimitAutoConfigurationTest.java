@@ -60,6 +60,38 @@ class EndpointLimitAutoConfigurationTest {
                 });
     }
 
+    /** Only the template: the starter's own ClusterMembers is made. Redis at port 1 refuses at once. */
+    @Configuration(proxyBeanMethods = false)
+    static class TemplateOnlyConfiguration {
+        @Bean
+        ReactiveStringRedisTemplate reactiveStringRedisTemplate() {
+            LettuceConnectionFactory factory = new LettuceConnectionFactory("127.0.0.1", 1);
+            factory.afterPropertiesSet();
+            return new ReactiveStringRedisTemplate(factory);
+        }
+    }
+
+    @Test
+    void instancesHeartbeatOnlyWhenSomeEndpointHasARate() {
+        servlet.withUserConfiguration(TemplateOnlyConfiguration.class, MvcConfiguration.class)
+                .withPropertyValues("sluice.limits.endpoints[0].path=/api/reports", "sluice.limits.endpoints[0].concurrency=3")
+                .run(context -> assertThat(context.getBean(ClusterMembers.class).isRunning()).isFalse());
+        servlet.withUserConfiguration(TemplateOnlyConfiguration.class, MvcConfiguration.class)
+                .withPropertyValues("sluice.limits.endpoints[0].path=/api/reports", "sluice.limits.endpoints[0].rate=3")
+                .run(context -> assertThat(context.getBean(ClusterMembers.class).isRunning()).isTrue());
+        servlet.withUserConfiguration(TemplateOnlyConfiguration.class, MvcConfiguration.class, RatedHandler.class)
+                .run(context -> assertThat(context.getBean(ClusterMembers.class).isRunning()).isTrue());
+    }
+
+    @RestController
+    static class RatedHandler {
+        @EndpointLimit(rate = 5)
+        @GetMapping("/rated")
+        String rated() {
+            return "ok";
+        }
+    }
+
     @Test
     void aReactiveServiceGetsTheWebFilter() {
         new ReactiveWebApplicationContextRunner()

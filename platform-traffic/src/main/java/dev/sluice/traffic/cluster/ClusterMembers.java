@@ -51,6 +51,7 @@ public class ClusterMembers implements SmartLifecycle {
     private volatile boolean redisReachable;
     private volatile Disposable heartbeat;
     private volatile Supplier<String> description = () -> "{}";
+    private volatile boolean autoStartup = true;
 
     /**
      * @param group    the group's name; its keys are {@code sluice:{GROUP}:nodes} and {@code sluice:{GROUP}:node-info}
@@ -93,6 +94,16 @@ public class ClusterMembers implements SmartLifecycle {
                         .rangeWithScores(key, org.springframework.data.domain.Range.unbounded())
                         .map(t -> new Member(t.getValue(), t.getScore().longValue(),
                                 descriptions.getOrDefault(t.getValue(), "{}"))));
+    }
+
+    /** Off, the heartbeat starts only when its owner calls {@link #start()}: for a group that may turn out unneeded. */
+    public void setAutoStartup(boolean autoStartup) {
+        this.autoStartup = autoStartup;
+    }
+
+    @Override
+    public boolean isAutoStartup() {
+        return autoStartup;
     }
 
     @Override
