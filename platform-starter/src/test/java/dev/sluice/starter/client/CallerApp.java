@@ -79,6 +79,12 @@ class CallerApp {
     }
 
     @HttpExchange
+    interface MidCallApi {
+        @GetExchange("/slow/{millis}/midcall")
+        String slow(@PathVariable long millis);
+    }
+
+    @HttpExchange
     interface SluggishApi {
         @GetExchange("/slow/{millis}/sluggish")
         String call(@PathVariable long millis);

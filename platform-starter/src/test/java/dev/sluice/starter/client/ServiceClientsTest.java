@@ -39,6 +39,7 @@ class ServiceClientsTest {
     static TestBackend plain;
     static BackendProcess doomed;
     static BackendProcess fragile;
+    static BackendProcess midcall;
     static ConfigurableApplicationContext caller;
     final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
@@ -50,6 +51,7 @@ class ServiceClientsTest {
         Path logs = Files.createDirectories(Path.of("target", "service-clients"));
         doomed = new BackendProcess("doomed", logs);
         fragile = new BackendProcess("fragile", logs);
+        midcall = new BackendProcess("midcall", logs);
         String simple = "--spring.cloud.discovery.client.simple.instances.";
         caller = SpringApplication.run(CallerApp.class,
                 "--server.port=0", "--spring.main.banner-mode=off", "--spring.application.name=caller",
@@ -84,6 +86,9 @@ class ServiceClientsTest {
                 "--sluice.clients.fragile.circuit-breaker.sliding-window-size=6",
                 "--sluice.clients.fragile.circuit-breaker.minimum-number-of-calls=6",
                 "--sluice.clients.fragile.circuit-breaker.wait-in-open-state=1m",
+                "--sluice.clients.midcall.base-url=" + midcall.url(),
+                "--sluice.clients.midcall.interfaces=dev.sluice.starter.client.CallerApp$MidCallApi",
+                "--sluice.clients.midcall.response-timeout=10s",
                 "--sluice.clients.sluggish.base-url=" + plain.url(),
                 "--sluice.clients.sluggish.interfaces=dev.sluice.starter.client.CallerApp$SluggishApi",
                 "--sluice.clients.sluggish.response-timeout=200ms",
@@ -102,7 +107,7 @@ class ServiceClientsTest {
         if (caller != null) {
             caller.close();
         }
-        for (AutoCloseable closeable : new AutoCloseable[] {east, west, plain, doomed, fragile}) {
+        for (AutoCloseable closeable : new AutoCloseable[] {east, west, plain, doomed, fragile, midcall}) {
             try {
                 if (closeable != null) {
                     closeable.close();
@@ -212,6 +217,26 @@ class ServiceClientsTest {
         assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(100);
         MeterRegistry meters = caller.getBean(MeterRegistry.class);
         assertThat(meters.get("sluice.client.retries").tag("client", "fragile").counter().count()).isEqualTo(4);
+    }
+
+    @Test
+    void anUpstreamKilledMidCallIsUnavailableAtOnceNotAfterTheResponseTimeout() throws Exception {
+        CallerApp.MidCallApi api = caller.getBean(CallerApp.MidCallApi.class);
+        CompletableFuture<Throwable> outcome = CompletableFuture.supplyAsync(() -> {
+            try {
+                api.slow(8_000);
+                return null;
+            }
+            catch (Throwable failure) {
+                return failure;
+            }
+        });
+        Thread.sleep(1_000); // the request is in the backend, which sleeps on it
+        long killed = System.nanoTime();
+        midcall.kill();
+        // The connection dies with the process; the retries find nobody listening. None waits out the 10 s timeout.
+        assertThat(outcome.get(10, TimeUnit.SECONDS)).isInstanceOf(UpstreamUnavailableException.class);
+        assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killed)).isLessThan(3_000);
     }
 
     @Test
