@@ -16,7 +16,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import org.springframework.cloud.gateway.filter.GatewayFilter;
 import org.springframework.cloud.gateway.filter.OrderedGatewayFilter;
-import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
@@ -61,22 +60,14 @@ public class RateLimitGatewayFilterFactory implements RouteFilterFactory {
                 })
                 .flatMap(decision -> {
                     decisions.count(decision);
-                    HttpHeaders headers = exchange.getResponse().getHeaders();
-                    headers.set("RateLimit-Limit", String.valueOf(decision.limit()));
-                    headers.set("RateLimit-Remaining", String.valueOf(decision.remaining()));
-                    headers.set("RateLimit-Reset", String.valueOf(seconds(decision.resetMillis())));
+                    decision.headers().forEach(exchange.getResponse().getHeaders()::set);
                     if (decision.allowed()) {
                         return chain.filter(exchange);
                     }
-                    headers.set(HttpHeaders.RETRY_AFTER, String.valueOf(Math.max(1, seconds(decision.resetMillis()))));
                     return ProblemResponses.write(exchange, GatewayProblem.of(HttpStatus.TOO_MANY_REQUESTS,
                             "rate_limited", "Route '" + route.id() + "' allows " + policy.rate() + " requests per "
                                     + policy.periodOrSecond().toMillis() + " ms for this " + key));
                 }), FilterOrder.RATE_LIMIT);
-    }
-
-    private static long seconds(long millis) {
-        return (millis + 999) / 1000;
     }
 
     /** The bucket key: the shared {@link RateLimitKey}'s value for this request. */

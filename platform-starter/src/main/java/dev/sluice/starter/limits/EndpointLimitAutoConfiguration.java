@@ -97,8 +97,8 @@ public class EndpointLimitAutoConfiguration {
         @Bean
         @ConditionalOnMissingBean
         EndpointLimitInterceptor sluiceEndpointLimitInterceptor(EndpointLimiter limiter, ClientAddresses clients,
-                ObjectProvider<RequestMappingHandlerMapping> mappings, ObjectProvider<ClusterRateLimiter> shared) {
-            return new EndpointLimitInterceptor(limiter, clients, mappings, shared.getIfAvailable() != null);
+                ObjectProvider<RequestMappingHandlerMapping> mappings) {
+            return new EndpointLimitInterceptor(limiter, clients, mappings);
         }
 
         @Bean

@@ -32,15 +32,13 @@ public class EndpointLimitInterceptor implements HandlerInterceptor, SmartInitia
     private final EndpointLimiter limiter;
     private final ClientAddresses clients;
     private final ObjectProvider<RequestMappingHandlerMapping> mappings;
-    private final boolean redis;
     private volatile Map<Method, LimitRule> annotated = Map.of();
 
     EndpointLimitInterceptor(EndpointLimiter limiter, ClientAddresses clients,
-            ObjectProvider<RequestMappingHandlerMapping> mappings, boolean redis) {
+            ObjectProvider<RequestMappingHandlerMapping> mappings) {
         this.limiter = limiter;
         this.clients = clients;
         this.mappings = mappings;
-        this.redis = redis;
     }
 
     /** Compiles every {@link EndpointLimit} once the handlers are known, so a bad one stops the start, not a request. */
@@ -55,7 +53,7 @@ public class EndpointLimitInterceptor implements HandlerInterceptor, SmartInitia
             }
             if (limit != null) {
                 try {
-                    rules.put(handler.getMethod(), LimitRules.fromAnnotation(limit, handler.getMethod(), redis));
+                    rules.put(handler.getMethod(), LimitRules.fromAnnotation(limit, handler.getMethod(), limiter.sharesRates()));
                 }
                 catch (InvalidLimitsException e) {
                     violations.addAll(e.violations());

@@ -49,6 +49,11 @@ public class EndpointLimiter {
         this.members = members;
     }
 
+    /** Whether a rule may have a rate: only with the shared buckets of the Redis Cluster. */
+    boolean sharesRates() {
+        return limiter != null;
+    }
+
     /** The configured rules a request matches, in the order they are configured. */
     List<LimitRule> matching(String method, String pathWithinApplication) {
         if (configured.isEmpty()) {
@@ -116,12 +121,9 @@ public class EndpointLimiter {
         }
         if (tightest != null) {
             RateLimitDecision decision = tightest.getValue();
-            headers.put("RateLimit-Limit", String.valueOf(decision.limit()));
-            headers.put("RateLimit-Remaining", String.valueOf(decision.remaining()));
-            headers.put("RateLimit-Reset", String.valueOf(seconds(decision.resetMillis())));
+            headers.putAll(decision.headers());
             if (!decision.allowed()) {
                 LimitRule rule = tightest.getKey();
-                headers.put(HttpHeaders.RETRY_AFTER, String.valueOf(Math.max(1, seconds(decision.resetMillis()))));
                 ProblemDetail problem = Problems.of(HttpStatus.TOO_MANY_REQUESTS, "rate_limited",
                         "Endpoint '" + rule.id() + "' allows " + rule.rate().rate() + " requests per "
                                 + rule.rate().period().toMillis() + " ms for this " + rule.key().describe());
@@ -154,9 +156,5 @@ public class EndpointLimiter {
             meters.counter("sluice.limits.decisions", "endpoint", rule.id(), "decision", decision, "source", source)
                     .increment();
         }
-    }
-
-    private static long seconds(long millis) {
-        return (millis + 999) / 1000;
     }
 }

@@ -1,5 +1,8 @@
 package dev.sluice.traffic.ratelimit;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
+
 /**
  * One limiter answer.
  *
@@ -11,4 +14,24 @@ public record RateLimitDecision(boolean allowed, long limit, long remaining, lon
 
     public static final String CLUSTER = "cluster";
     public static final String LOCAL = "local";
+
+    /**
+     * The answer's headers, in the order to write them: {@code RateLimit-Limit}, {@code RateLimit-Remaining},
+     * {@code RateLimit-Reset} (whole seconds, rounded up) and, when denied, {@code Retry-After} (at least 1 s). The
+     * gateway's routes and the services' endpoints answer with the same ones.
+     */
+    public Map<String, String> headers() {
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("RateLimit-Limit", String.valueOf(limit));
+        headers.put("RateLimit-Remaining", String.valueOf(remaining));
+        headers.put("RateLimit-Reset", String.valueOf(resetSeconds()));
+        if (!allowed) {
+            headers.put("Retry-After", String.valueOf(Math.max(1, resetSeconds())));
+        }
+        return headers;
+    }
+
+    private long resetSeconds() {
+        return (resetMillis + 999) / 1000;
+    }
 }
