@@ -1,6 +1,7 @@
 package dev.sluice.local;
 
 import dev.sluice.test.process.Ports;
+import dev.sluice.test.process.ProcessReaper;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -38,32 +39,39 @@ public final class LocalStack implements AutoCloseable {
         SeataComponent tc = new SeataComponent(config);
         start(tc);
         ServiceDatabases databases = startDatabases();
-        start(new BootAppComponent("sample-inventory-service", "sample-inventory-service", config, config.inventoryPort(),
-                config.inventoryPort(), databases.arguments(List.of("--sluice.tcc.tc-addresses=" + tc.address(),
-                        "--spring.data.redis.cluster.nodes=" + redis.nodes())),
-                databases.inventory()));
-        start(new BootAppComponent("sample-order-service", "sample-order-service", config, config.orderPort(),
-                config.orderPort(), databases.arguments(List.of(
-                        "--sluice.tcc.tc-addresses=" + tc.address(),
-                        "--spring.data.redis.cluster.nodes=" + redis.nodes(),
-                        discoveryOf("sample-inventory-service", config.inventoryPort()))),
-                databases.orders()));
+        // The services register in the registry in the Redis Cluster; the gateway finds them there.
+        startService("sample-inventory-service", config.inventoryPort(), databases.arguments(List.of(
+                "--sluice.tcc.tc-addresses=" + tc.address(),
+                "--spring.data.redis.cluster.nodes=" + redis.nodes())), databases.inventory());
+        startService("sample-order-service", config.orderPort(), databases.arguments(List.of(
+                "--sluice.tcc.tc-addresses=" + tc.address(),
+                "--spring.data.redis.cluster.nodes=" + redis.nodes())), databases.orders());
         List<String> gateway = new ArrayList<>(List.of(
                 "--management.server.port=" + config.gatewayManagementPort(),
                 "--management.server.address=127.0.0.1",
                 "--spring.data.redis.cluster.nodes=" + redis.nodes(),
                 "--sluice.gateway.node-id=local-gateway-1",
-                "--sluice.gateway.store.state-file=" + config.runDir().resolve("gateway").resolve("last-applied.json"),
-                discoveryOf("sample-inventory-service", config.inventoryPort()),
-                discoveryOf("sample-order-service", config.orderPort())));
+                "--sluice.gateway.store.state-file=" + config.runDir().resolve("gateway").resolve("last-applied.json")));
         gateway.addAll(List.of(adminToken.gatewayArguments()));
         start(new BootAppComponent("platform-gateway", config, config.gatewayPort(), config.gatewayManagementPort(), gateway));
     }
 
-    /** H2 files in the run folder by default; with {@code --database=postgres}, a PostgreSQL server is started. */
+    /** Starts a sample service, after keeping how, so that {@code add} can start more instances of it. */
+    private void startService(String service, int port, List<String> arguments, Map<String, String> environment) {
+        new LaunchFile(arguments, environment).write(LaunchFile.of(config, service));
+        start(new BootAppComponent(service, service, config, port, port, arguments, environment));
+    }
+
+    /**
+     * H2 files in the run folder by default, served by an H2 server so that every instance of a service shares
+     * them; with {@code --database=postgres}, a PostgreSQL server is started.
+     */
     private ServiceDatabases startDatabases() {
         if (!config.usesPostgres()) {
-            return new ServiceDatabases(List.of("--sluice.data-dir=" + config.dataDir()), Map.of(), Map.of());
+            H2Component h2 = new H2Component(config);
+            start(h2);
+            return new ServiceDatabases(List.of("--sluice.data-dir=" + config.dataDir()),
+                    h2.serviceEnvironment("inventory"), h2.serviceEnvironment("orders"));
         }
         PostgresComponent postgres = new PostgresComponent(config);
         start(postgres);
@@ -79,11 +87,6 @@ public final class LocalStack implements AutoCloseable {
             all.addAll(common);
             return all;
         }
-    }
-
-    /** Local discovery: the gateway resolves lb://name through Spring Cloud's simple discovery client. */
-    private static String discoveryOf(String service, int port) {
-        return "--spring.cloud.discovery.client.simple.instances." + service + "[0].uri=http://127.0.0.1:" + port;
     }
 
     private void start(Component component) {
@@ -115,6 +118,9 @@ public final class LocalStack implements AutoCloseable {
         ports.put(config.gatewayManagementPort(), "platform-gateway (management)");
         if (config.usesPostgres()) {
             ports.put(config.postgresPort(), "postgres");
+        }
+        else {
+            ports.put(config.h2Port(), "h2");
         }
         ports.forEach((port, owner) -> {
             if (!Ports.isFree(port)) {
@@ -163,6 +169,7 @@ public final class LocalStack implements AutoCloseable {
             }
         }
         started.clear();
+        ProcessReaper.delete(config.runDir().resolve("launch"));
     }
 
     /** A component did not come up. */

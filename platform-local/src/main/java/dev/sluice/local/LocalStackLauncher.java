@@ -20,6 +20,13 @@ public final class LocalStackLauncher {
             out.println(HELP);
             return;
         }
+        if (java.util.Arrays.stream(args).filter(a -> !a.startsWith("--")).findFirst().filter("add"::equals).isPresent()) {
+            int code = AddedInstance.run(args, System.getenv(), out, System.err);
+            if (code != 0) {
+                System.exit(code);
+            }
+            return;
+        }
         StackConfig config;
         try {
             config = StackConfig.from(args, System.getenv()).withFreePortsForZeros();
@@ -69,9 +76,14 @@ public final class LocalStackLauncher {
               --database=h2                   the services' databases: h2 (files) or postgres (a local
                                               PostgreSQL server, the services' 'postgres' profile)
               --postgres-port=5432            PostgreSQL, with --database=postgres
+              --h2-port=9092                  the H2 server of the services' databases, with --database=h2
               --root=.                        the repository checkout
               --run-dir=<root>/.local-stack   where the logs go
             The JDK is the one that runs this launcher: set JAVA_HOME to choose it.
+
+            ./run-local.sh add SERVICE [--port=N], beside a running stack, starts one more instance of
+            sample-order-service or sample-inventory-service (on a free port unless --port is given); it
+            registers, and the gateway spreads requests over it. Ctrl-C stops that instance only.
             The Admin API's token is SLUICE_ADMIN_TOKEN when set; otherwise one is generated, printed, and kept in
             <run-dir>/admin-token.""";
 }

@@ -16,24 +16,26 @@ import java.util.Map;
  * @param runDir where logs go ({@code --run-dir}, by default {@code <root>/.local-stack})
  * @param javaHome the JDK the services run on: this launcher's, which honours {@code JAVA_HOME}
  * @param jvmOptions options for every service JVM ({@code --jvm-options} or {@code SLUICE_JVM_OPTIONS})
- * @param database the services' databases: {@code h2} (files in the run folder) or {@code postgres} (one local
- *                 PostgreSQL server, the services' {@code postgres} profile)
+ * @param database the services' databases: {@code h2} (files in the run folder, served by an H2 server on
+ *                 {@code h2Port} so that added instances share them) or {@code postgres} (one local PostgreSQL
+ *                 server, the services' {@code postgres} profile)
  */
 public record StackConfig(Path root, Path runDir, String javaHome, List<String> jvmOptions, int redisPort,
         int seataPort, int seataConsolePort, int inventoryPort, int orderPort, int gatewayPort,
-        int gatewayManagementPort, String database, int postgresPort) {
+        int gatewayManagementPort, String database, int postgresPort, int h2Port) {
 
-    static final Map<String, String> DEFAULTS = Map.of(
-            "redis-port", "7000",
-            "seata-port", "8091",
-            "seata-console-port", "7091",
-            "inventory-port", "8102",
-            "order-port", "8101",
-            "gateway-port", "8080",
-            "gateway-management-port", "8081",
-            "jvm-options", "-Xms64m -Xmx384m -XX:+UseSerialGC",
-            "database", "h2",
-            "postgres-port", "5432");
+    static final Map<String, String> DEFAULTS = Map.ofEntries(
+            Map.entry("redis-port", "7000"),
+            Map.entry("seata-port", "8091"),
+            Map.entry("seata-console-port", "7091"),
+            Map.entry("inventory-port", "8102"),
+            Map.entry("order-port", "8101"),
+            Map.entry("gateway-port", "8080"),
+            Map.entry("gateway-management-port", "8081"),
+            Map.entry("jvm-options", "-Xms64m -Xmx384m -XX:+UseSerialGC"),
+            Map.entry("database", "h2"),
+            Map.entry("postgres-port", "5432"),
+            Map.entry("h2-port", "9092"));
 
     public static StackConfig from(String[] args, Map<String, String> environment) {
         Map<String, String> given = new HashMap<>();
@@ -56,7 +58,8 @@ public record StackConfig(Path root, Path runDir, String javaHome, List<String> 
                 new ArrayList<>(Arrays.asList(value.apply("jvm-options").trim().split("\\s+"))),
                 port(value, "redis-port"), port(value, "seata-port"), port(value, "seata-console-port"),
                 port(value, "inventory-port"), port(value, "order-port"), port(value, "gateway-port"),
-                port(value, "gateway-management-port"), database(value.apply("database")), port(value, "postgres-port"));
+                port(value, "gateway-management-port"), database(value.apply("database")), port(value, "postgres-port"),
+                port(value, "h2-port"));
     }
 
     private static String database(String raw) {
@@ -89,7 +92,7 @@ public record StackConfig(Path root, Path runDir, String javaHome, List<String> 
         return new StackConfig(root, runDir, javaHome, jvmOptions,
                 redisPort == 0 ? dev.sluice.test.process.Ports.freeBlock(6, 10_000) : redisPort,
                 orFree(seataPort), orFree(seataConsolePort), orFree(inventoryPort), orFree(orderPort),
-                orFree(gatewayPort), orFree(gatewayManagementPort), database, orFree(postgresPort));
+                orFree(gatewayPort), orFree(gatewayManagementPort), database, orFree(postgresPort), orFree(h2Port));
     }
 
     private static int orFree(int port) {

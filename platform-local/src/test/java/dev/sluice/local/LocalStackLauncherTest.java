@@ -90,7 +90,8 @@ class LocalStackLauncherTest {
 
     private static List<String> freePortArguments(int gatewayPort, Path runDir) {
         return List.of("--redis-port=0", "--seata-port=0", "--seata-console-port=0", "--inventory-port=0",
-                "--order-port=0", "--gateway-port=" + gatewayPort, "--gateway-management-port=0", "--run-dir=" + runDir);
+                "--order-port=0", "--gateway-port=" + gatewayPort, "--gateway-management-port=0", "--h2-port=0",
+                "--run-dir=" + runDir);
     }
 
     private HttpResponse<String> get(int port, String path) throws Exception {

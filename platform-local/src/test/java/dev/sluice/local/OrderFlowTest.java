@@ -334,6 +334,9 @@ class OrderFlowTest {
                     "--sluice.tcc.tc-addresses=" + ((SeataComponent) stack.component("seata-tc")).address(),
                     "--sluice.data-dir=" + config.runDir().resolve("data-order-2"),
                     "--spring.data.redis.cluster.nodes=" + ((RedisClusterComponent) stack.component("redis-cluster")).nodes(),
+                    // Off the registry: it neither takes the gateway's orders nor finds the inventory but through
+                    // the proxy, named by static discovery.
+                    "--sluice.registry.enabled=false",
                     "--spring.cloud.discovery.client.simple.instances.sample-inventory-service[0].uri=http://127.0.0.1:"
                             + inventoryPort,
                     "--sluice.clients.inventory.response-timeout=" + readTimeout));

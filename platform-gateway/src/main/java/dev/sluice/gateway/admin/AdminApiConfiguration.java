@@ -5,6 +5,9 @@ import dev.sluice.gateway.cluster.NodeDescription;
 import dev.sluice.gateway.config.SluiceGatewayProperties;
 import dev.sluice.gateway.problem.GatewayProblem;
 import dev.sluice.gateway.store.ConfigStore;
+import dev.sluice.starter.registry.RedisInstanceRegistry;
+import dev.sluice.starter.registry.RegistryWatcher;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.autoconfigure.web.ManagementContextConfiguration;
 import org.springframework.boot.actuate.autoconfigure.web.ManagementContextType;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -30,13 +33,16 @@ public class AdminApiConfiguration {
 
     @Bean
     RouterFunction<ServerResponse> sluiceAdminApi(ConfigWriter writer, ConfigStore store, AuditLog audit,
-            ClusterMembers nodes, NodeDescription self, AdminProperties admin, SluiceGatewayProperties gateway) {
+            ClusterMembers nodes, NodeDescription self, AdminProperties admin, SluiceGatewayProperties gateway,
+            ObjectProvider<RedisInstanceRegistry> registry, ObjectProvider<RegistryWatcher> watcher) {
         long maxBody = admin.maxBodySize().toBytes();
         RoutesEndpoint routes = new RoutesEndpoint(writer, maxBody);
         RevisionsEndpoint revisions = new RevisionsEndpoint(store, writer);
         ConfigEndpoint config = new ConfigEndpoint(writer, maxBody);
         ClusterEndpoint cluster = new ClusterEndpoint(nodes, self, gateway.store().timeout());
         AuditEndpoint audits = new AuditEndpoint(audit);
+        ServicesEndpoint services = new ServicesEndpoint(registry.getIfAvailable(), watcher.getIfAvailable(),
+                gateway.store().timeout());
         return RouterFunctions.route()
                 .path("/admin/v1", api -> api
                         .GET("/routes", routes::list)
@@ -49,6 +55,7 @@ public class AdminApiConfiguration {
                         .GET("/config", config::export)
                         .PUT("/config", config::replace)
                         .GET("/cluster", cluster::view)
+                        .GET("/services", services::view)
                         .GET("/audit", audits::recent)
                         .GET("/openapi.yaml", request -> ServerResponse.ok().contentType(ConfigEndpoint.YAML)
                                 .bodyValue(new ClassPathResource(OPENAPI)))

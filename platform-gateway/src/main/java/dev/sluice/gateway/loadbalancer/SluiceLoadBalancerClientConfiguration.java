@@ -1,6 +1,7 @@
 package dev.sluice.gateway.loadbalancer;
 
 import dev.sluice.gateway.config.SluiceGatewayProperties;
+import dev.sluice.starter.registry.RegistryWatcher;
 import dev.sluice.traffic.loadbalancer.Balancing;
 import dev.sluice.traffic.loadbalancer.OutlierDetector;
 import dev.sluice.traffic.loadbalancer.SluiceLoadBalancer;
@@ -23,8 +24,15 @@ import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.G
  */
 public class SluiceLoadBalancerClientConfiguration {
 
+    /**
+     * The registry's discovery answers from memory and is kept fresh by pushes, so a cache in front of it would only
+     * hide new and departed instances; other discovery clients (Kubernetes) are cached.
+     */
     @Bean
     ServiceInstanceListSupplier discoveryInstances(ConfigurableApplicationContext context) {
+        if (context.getBeanProvider(RegistryWatcher.class).getIfAvailable() != null) {
+            return ServiceInstanceListSupplier.builder().withDiscoveryClient().build(context);
+        }
         return ServiceInstanceListSupplier.builder().withDiscoveryClient().withCaching().build(context);
     }
 

@@ -1,5 +1,8 @@
 package dev.sluice.gateway.admin;
 
+import dev.sluice.starter.registry.RedisInstanceRegistry;
+import dev.sluice.starter.registry.RegistryWatcher;
+import org.springframework.beans.factory.support.StaticListableBeanFactory;
 import dev.sluice.gateway.config.SluiceGatewayProperties;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.context.properties.bind.Bindable;
@@ -41,6 +44,8 @@ class AdminApiDocumentationTest {
         assertThat(routed()).isEqualTo(documented);
     }
 
+    private static final StaticListableBeanFactory NO_BEANS = new StaticListableBeanFactory();
+
     /** "METHOD /path" for every route of the router, read with its visitor (the catch-all 404 aside). */
     private static Set<String> routed() {
         SluiceGatewayProperties gateway = new Binder(new MapConfigurationPropertySource(Map.of()))
@@ -48,7 +53,8 @@ class AdminApiDocumentationTest {
         AdminProperties admin = new Binder(new MapConfigurationPropertySource(Map.of()))
                 .bindOrCreate("sluice.gateway.admin", Bindable.of(AdminProperties.class));
         RouterFunction<ServerResponse> router = new AdminApiConfiguration()
-                .sluiceAdminApi(null, null, null, null, null, admin, gateway);
+                .sluiceAdminApi(null, null, null, null, null, admin, gateway,
+                        NO_BEANS.getBeanProvider(RedisInstanceRegistry.class), NO_BEANS.getBeanProvider(RegistryWatcher.class));
         Set<String> routes = new TreeSet<>();
         Deque<String> prefixes = new ArrayDeque<>();
         router.accept(new RouterFunctions.Visitor() {

@@ -1,5 +1,6 @@
 package dev.sluice.starter.limits;
 
+import dev.sluice.starter.UnconnectedRedis;
 import dev.sluice.traffic.address.ClientAddresses;
 import dev.sluice.traffic.cluster.ClusterMembers;
 import dev.sluice.traffic.ratelimit.ClusterRateLimiter;
@@ -9,7 +10,7 @@ import org.springframework.boot.test.context.runner.ReactiveWebApplicationContex
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.context.annotation.Import;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
@@ -26,15 +27,10 @@ class EndpointLimitAutoConfigurationTest {
             .withConfiguration(AutoConfigurations.of(EndpointLimitAutoConfiguration.class))
             .withPropertyValues("spring.application.name=orders");
 
-    /** A template whose connection is never opened: nothing here sends a Redis command. */
+    /** Redis that is never connected to: nothing here sends a Redis command. */
     @Configuration(proxyBeanMethods = false)
+    @Import(UnconnectedRedis.class)
     static class RedisTemplateConfiguration {
-        @Bean
-        ReactiveStringRedisTemplate reactiveStringRedisTemplate() {
-            LettuceConnectionFactory factory = new LettuceConnectionFactory("127.0.0.1", 1);
-            factory.afterPropertiesSet();
-            return new ReactiveStringRedisTemplate(factory);
-        }
 
         /** Keeps the heartbeat from starting: the test is about wiring, not Redis. */
         @Bean
@@ -62,13 +58,8 @@ class EndpointLimitAutoConfigurationTest {
 
     /** Only the template: the starter's own ClusterMembers is made. Redis at port 1 refuses at once. */
     @Configuration(proxyBeanMethods = false)
+    @Import(UnconnectedRedis.class)
     static class TemplateOnlyConfiguration {
-        @Bean
-        ReactiveStringRedisTemplate reactiveStringRedisTemplate() {
-            LettuceConnectionFactory factory = new LettuceConnectionFactory("127.0.0.1", 1);
-            factory.afterPropertiesSet();
-            return new ReactiveStringRedisTemplate(factory);
-        }
     }
 
     @Test

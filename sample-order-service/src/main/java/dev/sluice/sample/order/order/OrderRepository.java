@@ -49,6 +49,12 @@ public class OrderRepository {
                 .query(Order.class).optional();
     }
 
+    /** Orders still PENDING that were created before {@code before}, oldest first, at most {@code limit}. */
+    public java.util.List<String> pendingSince(Instant before, int limit) {
+        return jdbc.sql("SELECT id FROM orders WHERE status = 'PENDING' AND created_at < ? ORDER BY created_at LIMIT ?")
+                .params(Timestamp.from(before), limit).query(String.class).list();
+    }
+
     /** Per status: how many orders of {@code sku}, and how many units they hold. */
     public OrderStats stats(String sku) {
         Map<String, long[]> byStatus = new java.util.HashMap<>();
