@@ -13,6 +13,7 @@ import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -193,15 +194,17 @@ public class RedisClusterCache extends AbstractValueAdaptingCache {
     public void clear() {
         ByteBuffer pattern = ByteBuffer.wrap((prefix + "*").getBytes(StandardCharsets.UTF_8));
         try {
-            Flux.defer(() -> redis.execute(connection -> {
-                Flux<String> keys = connection instanceof ReactiveRedisClusterConnection cluster
-                        ? cluster.clusterGetNodes().filter(RedisClusterNode::isMaster)
-                                .concatMap(node -> cluster.keyCommands().keys(node, pattern.duplicate()))
-                                .flatMapIterable(found -> found)
-                                .map(key -> StandardCharsets.UTF_8.decode(key).toString())
-                        : redis.scan(ScanOptions.scanOptions().match(prefix + "*").count(500).build());
-                return keys.concatMap(redis::delete);
-            })).subscribeOn(reactor.core.scheduler.Schedulers.boundedElastic()).then().block(CLEAR_TIMEOUT);
+            Flux.defer(() -> redis.execute(connection -> connection instanceof ReactiveRedisClusterConnection cluster
+                            ? cluster.clusterGetNodes().filter(RedisClusterNode::isMaster)
+                                    .concatMap(node -> cluster.keyCommands().keys(node, pattern.duplicate()))
+                                    .flatMapIterable(found -> found)
+                                    .map(key -> StandardCharsets.UTF_8.decode(key).toString())
+                            : redis.scan(ScanOptions.scanOptions().match(prefix + "*").count(500).build())))
+                    .subscribeOn(Schedulers.boundedElastic())
+                    // Deleting is more commands: issued from a worker, not from the event loop the keys came on.
+                    .publishOn(Schedulers.boundedElastic())
+                    .concatMap(redis::delete)
+                    .then().block(CLEAR_TIMEOUT);
         }
         catch (RuntimeException e) {
             writeErrors.increment();

@@ -24,18 +24,20 @@ import java.util.function.IntFunction;
  * <ol>
  *   <li>the web server listens: the port to announce is known;</li>
  *   <li>readiness turns to accepting traffic: the first heartbeat registers it, and readers are told at once; it
- *       runs before readiness is recorded, so a probe that sees the instance ready finds it registered;</li>
+ *       runs before readiness is recorded (within 5 s, as it also opens the Redis connections), so a probe that
+ *       sees the instance ready finds it registered;</li>
  *   <li>a heartbeat every {@code heartbeat}; after a failed one (Redis away, a failover under way) it tries again
  *       sooner, and keeps trying for as long as the instance runs;</li>
  *   <li>readiness turns to refusing traffic, or the application stops: it deregisters, readers are told, and a
  *       graceful stop keeps serving for {@code drain} before the web server stops taking requests.</li>
  * </ol>
- * Readiness waits for the registry one Redis timeout at most: an instance that cannot reach Redis still serves
+ * Readiness waits for the registry 5 s at most: an instance that cannot reach Redis still serves
  * direct calls and reports ready, while it keeps trying to register ({@link #registered()} says whether it is).
  */
 public class InstanceRegistration implements SmartLifecycle, ApplicationListener<ApplicationEvent>, Ordered {
 
     private static final Logger log = LoggerFactory.getLogger(InstanceRegistration.class);
+    private static final Duration FIRST_HEARTBEAT = Duration.ofSeconds(5);
 
     private final RedisInstanceRegistry registry;
     private final IntFunction<InstanceRecord> describe;
@@ -101,7 +103,7 @@ public class InstanceRegistration implements SmartLifecycle, ApplicationListener
             running = worker;
         }
         try {
-            running.submit(this::beat).get(timeout.toMillis() + 500, TimeUnit.MILLISECONDS);
+            running.submit(() -> beat(firstTimeout())).get(firstTimeout().toMillis() + 500, TimeUnit.MILLISECONDS);
         }
         catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -111,25 +113,33 @@ public class InstanceRegistration implements SmartLifecycle, ApplicationListener
         }
     }
 
+    /**
+     * The first heartbeat's budget: it also opens the Redis connections, which on a busy machine can take longer
+     * than one call's timeout; missed, the instance would report ready unregistered for a retry's delay or more.
+     */
+    private Duration firstTimeout() {
+        return timeout.compareTo(FIRST_HEARTBEAT) > 0 ? timeout : FIRST_HEARTBEAT;
+    }
+
     private void schedule(Duration delay) {
         ScheduledExecutorService running = worker;
         if (running == null) {
             return;
         }
         try {
-            running.schedule(this::beat, delay.toMillis(), TimeUnit.MILLISECONDS);
+            running.schedule(() -> beat(timeout), delay.toMillis(), TimeUnit.MILLISECONDS);
         }
         catch (RejectedExecutionException e) {
             // stopping
         }
     }
 
-    private void beat() {
+    private void beat(Duration budget) {
         if (!announcing) {
             return;
         }
         try {
-            boolean joined = Boolean.TRUE.equals(registry.heartbeat(self).block(timeout));
+            boolean joined = Boolean.TRUE.equals(registry.heartbeat(self).block(budget));
             if (joined) {
                 log.info("Registered {} instance {} in the Redis registry", self.service(), self.id());
             }

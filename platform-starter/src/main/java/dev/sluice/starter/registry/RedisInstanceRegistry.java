@@ -4,6 +4,7 @@ import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -109,6 +110,7 @@ public class RedisInstanceRegistry {
         return offCaller(() -> redis.execute(HEARTBEAT, keys(instance.service()), List.of(instance.id(), instance.toJson(),
                         String.valueOf(ttl.toMillis()), String.valueOf(deleteAfter.toMillis())))
                 .next()
+                .publishOn(Schedulers.boundedElastic()) // the next commands are not issued from Lettuce's event loop
                 .flatMap(result -> {
                     boolean joined = number(result.get(0)) == 1;
                     long now = number(result.get(1));
@@ -121,6 +123,7 @@ public class RedisInstanceRegistry {
     /** Removes the instance and tells readers; emits whether it was registered. */
     public Mono<Boolean> deregister(String service, String id) {
         return offCaller(() -> redis.execute(DEREGISTER, keys(service), List.of(id)).next()
+                .publishOn(Schedulers.boundedElastic())
                 .flatMap(removed -> announce(service).thenReturn(removed == 1)));
     }
 
@@ -145,12 +148,14 @@ public class RedisInstanceRegistry {
     }
 
     /**
-     * Issues the call from a worker thread. Lettuce may (re)connect synchronously when a command is issued; on a
-     * thread that must not block (a Lettuce or Netty event loop, which may be the one the connection needs) that
-     * can hang it, and a caller's timeout cannot cut such a wait short.
+     * Issues the call from a worker thread. A Redis command takes the connection factory's shared connection,
+     * which Spring Data Redis (re)connects synchronously under a lock when it has none. Issued from a thread that
+     * must not block, above all a Lettuce event loop (where a command's result arrives, so where a command chained
+     * on another one would run), that wait can never end: the connection it waits for needs that very thread. So
+     * every command here starts on a worker, and commands chained on a result first move to one (publishOn).
      */
     private static <T> Mono<T> offCaller(java.util.function.Supplier<Mono<T>> call) {
-        return Mono.defer(call).subscribeOn(reactor.core.scheduler.Schedulers.boundedElastic());
+        return Mono.defer(call).subscribeOn(Schedulers.boundedElastic());
     }
 
     private Mono<Long> announce(String service) {

@@ -7,6 +7,7 @@ import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
 import java.time.Duration;
@@ -90,6 +91,9 @@ public class ClusterMembers implements SmartLifecycle {
     /** The live members: those whose heartbeat is recent enough to be in the set (every heartbeat prunes it). */
     public Flux<Member> members() {
         return redis.opsForHash().entries(infoKey).collectMap(e -> (String) e.getKey(), e -> (String) e.getValue())
+                // The second command must not be issued from the Lettuce event loop the first one answered on: a
+                // (re)connection there would wait on that very thread.
+                .publishOn(Schedulers.boundedElastic())
                 .flatMapMany(descriptions -> redis.opsForZSet()
                         .rangeWithScores(key, org.springframework.data.domain.Range.unbounded())
                         .map(t -> new Member(t.getValue(), t.getScore().longValue(),
@@ -145,7 +149,8 @@ public class ClusterMembers implements SmartLifecycle {
             running.dispose();
         }
         try {
-            redis.opsForZSet().remove(key, nodeId).then(redis.opsForHash().remove(infoKey, nodeId))
+            redis.opsForZSet().remove(key, nodeId).publishOn(Schedulers.boundedElastic())
+                    .then(Mono.defer(() -> redis.opsForHash().remove(infoKey, nodeId)))
                     .block(Duration.ofMillis(500));
         }
         catch (RuntimeException e) {
