@@ -16,6 +16,7 @@ import org.springframework.data.redis.listener.ReactiveRedisMessageListenerConta
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 import reactor.util.retry.Retry;
 
 import java.time.Duration;
@@ -107,6 +108,9 @@ public class ConfigSync implements SmartLifecycle {
                         Mono.fromSupplier(() -> new ReactiveRedisMessageListenerContainer(connections)),
                         container -> container.receive(ChannelTopic.of(ConfigStore.CHANNEL)),
                         ReactiveRedisMessageListenerContainer::destroyLater)
+                // Creating the container connects synchronously; a retry resubscribes on a timer thread, and a
+                // (re)connection waited for there blocks it. Created on a worker instead.
+                .subscribeOn(Schedulers.boundedElastic())
                 .retryWhen(Retry.backoff(Long.MAX_VALUE, Duration.ofMillis(200)).maxBackoff(reconcileEvery))
                 .repeatWhen(ended -> ended.delayElements(reconcileEvery))
                 .subscribe(message -> requestCheck(), error -> log.warn("Config change subscription ended", error));
