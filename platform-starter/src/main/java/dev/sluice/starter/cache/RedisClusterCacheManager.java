@@ -1,15 +1,13 @@
 package dev.sluice.starter.cache;
 
 import dev.sluice.traffic.redis.GuardedRedis;
+import dev.sluice.traffic.redis.RedisThreads;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.cache.Cache;
 import org.springframework.cache.CacheManager;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.data.redis.serializer.RedisSerializer;
-
-import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
 
 import java.time.Duration;
 import java.util.Collection;
@@ -47,8 +45,7 @@ public class RedisClusterCacheManager implements CacheManager, SmartInitializing
     @Override
     public void afterSingletonsInstantiated() {
         try {
-            Mono.defer(() -> redis.hasKey("sluice:cache:" + service + ":warm-up"))
-                    .subscribeOn(Schedulers.boundedElastic()).block(WARM_UP);
+            RedisThreads.onWorker(() -> redis.hasKey("sluice:cache:" + service + ":warm-up")).block(WARM_UP);
         }
         catch (RuntimeException e) {
             // Redis is away: reads fall through until it is back

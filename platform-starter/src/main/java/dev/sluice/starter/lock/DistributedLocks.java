@@ -1,9 +1,9 @@
 package dev.sluice.starter.lock;
 
+import dev.sluice.traffic.redis.RedisThreads;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
 
 import java.time.Duration;
 import java.util.List;
@@ -171,12 +171,9 @@ public class DistributedLocks implements AutoCloseable {
         }
     }
 
-    /**
-     * One Redis call, issued from a worker thread and awaited at most {@code timeout}: Lettuce may (re)connect
-     * synchronously when a command is issued, which no timeout cuts short on the issuing thread.
-     */
+    /** One Redis call, issued from a worker ({@link RedisThreads}) and awaited at most the timeout. */
     private <T> T call(java.util.function.Supplier<Mono<T>> command) {
-        return Mono.defer(command).subscribeOn(Schedulers.boundedElastic()).block(timeout);
+        return RedisThreads.onWorker(command).block(timeout);
     }
 
     static List<String> keys(String name) {

@@ -1,9 +1,9 @@
 package dev.sluice.starter.lock;
 
+import dev.sluice.traffic.redis.RedisThreads;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
 
 import java.time.Duration;
 import java.util.List;
@@ -53,9 +53,9 @@ public class FencedValues {
         return Optional.ofNullable((String) call(() -> redis.opsForHash().get(key, "value")));
     }
 
-    /** Issued from a worker thread and awaited at most the timeout (see {@code DistributedLocks}). */
+    /** One Redis call, issued from a worker ({@link RedisThreads}) and awaited at most the timeout. */
     private <T> T call(java.util.function.Supplier<Mono<T>> command) {
-        return Mono.defer(command).subscribeOn(Schedulers.boundedElastic()).block(timeout);
+        return RedisThreads.onWorker(command).block(timeout);
     }
 
     /** The highest token that wrote {@code key}; 0 when none has. */

@@ -1,5 +1,6 @@
 package dev.sluice.starter.registry;
 
+import dev.sluice.traffic.redis.RedisThreads;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
 import reactor.core.publisher.Flux;
@@ -23,6 +24,9 @@ import java.util.TreeMap;
  *   <li>channel {@code sluice:registry:changes}: a service's name, published when one of its instances joins or
  *       leaves.</li>
  * </ul>
+ * Every command starts on a worker ({@link RedisThreads}); commands chained on a result first move to one
+ * (publishOn).
+ * <p>
  * An entry silent for {@code ttl} is dead to readers; it is deleted a minute later, so that an instance whose
  * heartbeats could not land during a failover is still there, stale, when its heartbeats resume, and views can show
  * what left lately.
@@ -107,7 +111,7 @@ public class RedisInstanceRegistry {
 
     /** One heartbeat; emits true when the instance (re)joined, which is when readers are told. */
     public Mono<Boolean> heartbeat(InstanceRecord instance) {
-        return offCaller(() -> redis.execute(HEARTBEAT, keys(instance.service()), List.of(instance.id(), instance.toJson(),
+        return RedisThreads.onWorker(() -> redis.execute(HEARTBEAT, keys(instance.service()), List.of(instance.id(), instance.toJson(),
                         String.valueOf(ttl.toMillis()), String.valueOf(deleteAfter.toMillis())))
                 .next()
                 .publishOn(Schedulers.boundedElastic()) // the next commands are not issued from Lettuce's event loop
@@ -122,19 +126,19 @@ public class RedisInstanceRegistry {
 
     /** Removes the instance and tells readers; emits whether it was registered. */
     public Mono<Boolean> deregister(String service, String id) {
-        return offCaller(() -> redis.execute(DEREGISTER, keys(service), List.of(id)).next()
+        return RedisThreads.onWorker(() -> redis.execute(DEREGISTER, keys(service), List.of(id)).next()
                 .publishOn(Schedulers.boundedElastic())
                 .flatMap(removed -> announce(service).thenReturn(removed == 1)));
     }
 
     /** Every entry of the service, live or stale, with the Redis clock at the read. */
     public Mono<List<RegisteredInstance>> read(String service) {
-        return offCaller(() -> redis.execute(READ, keys(service), List.of()).next().map(RedisInstanceRegistry::parse));
+        return RedisThreads.onWorker(() -> redis.execute(READ, keys(service), List.of()).next().map(RedisInstanceRegistry::parse));
     }
 
     /** The services with a heartbeat in the last TTL and minute. */
     public Mono<List<String>> services() {
-        return offCaller(() -> redis.execute(RECENT_SERVICES, List.of(SERVICES),
+        return RedisThreads.onWorker(() -> redis.execute(RECENT_SERVICES, List.of(SERVICES),
                         List.of(String.valueOf(deleteAfter.toMillis())))
                 .next()
                 .map(names -> names.stream().map(String::valueOf).sorted().toList()));
@@ -145,17 +149,6 @@ public class RedisInstanceRegistry {
         return services().flatMapMany(Flux::fromIterable)
                 .concatMap(service -> read(service).map(instances -> Map.entry(service, instances)))
                 .collectMap(Map.Entry::getKey, Map.Entry::getValue, TreeMap::new);
-    }
-
-    /**
-     * Issues the call from a worker thread. A Redis command takes the connection factory's shared connection,
-     * which Spring Data Redis (re)connects synchronously under a lock when it has none. Issued from a thread that
-     * must not block, above all a Lettuce event loop (where a command's result arrives, so where a command chained
-     * on another one would run), that wait can never end: the connection it waits for needs that very thread. So
-     * every command here starts on a worker, and commands chained on a result first move to one (publishOn).
-     */
-    private static <T> Mono<T> offCaller(java.util.function.Supplier<Mono<T>> call) {
-        return Mono.defer(call).subscribeOn(Schedulers.boundedElastic());
     }
 
     private Mono<Long> announce(String service) {

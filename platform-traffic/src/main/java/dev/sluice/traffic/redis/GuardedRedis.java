@@ -47,10 +47,10 @@ public final class GuardedRedis {
             return Mono.empty();
         }
         long start = System.nanoTime();
-        // Subscribed on another thread: during a failover Lettuce can do connection and topology work synchronously
+        // On a worker (RedisThreads): during a failover Lettuce can do connection and topology work synchronously
         // when a command is issued, which no timeout operator can cut short on the caller's thread (decisions took
         // up to 93 ms against a 50 ms budget in bench/LimiterDecisions.java; with this hop, 57-60 ms).
-        return Mono.defer(call).subscribeOn(Schedulers.boundedElastic())
+        return RedisThreads.onWorker(call)
                 .timeout(budget)
                 .doOnSuccess(answer -> breaker.onSuccess(System.nanoTime() - start, TimeUnit.NANOSECONDS))
                 .onErrorResume(error -> {
