@@ -1,5 +1,7 @@
 package dev.sluice.gateway.admin;
 
+import dev.sluice.starter.management.BearerTokens;
+
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
@@ -11,12 +13,12 @@ import org.springframework.context.annotation.Configuration;
 public class AdminConfiguration {
 
     @Bean
-    AdminTokens adminTokens(AdminProperties properties) {
-        return new AdminTokens(properties.tokens());
+    BearerTokens adminTokens(AdminProperties properties) {
+        return new BearerTokens("sluice.gateway.admin.tokens", properties.tokens());
     }
 
     @Bean
-    ManagementAccessFilter managementAccessFilter(AdminTokens tokens, ObjectProvider<AuditLog> audit) {
+    ManagementAccessFilter managementAccessFilter(BearerTokens tokens, ObjectProvider<AuditLog> audit) {
         return new ManagementAccessFilter(tokens, audit::getIfAvailable);
     }
 }

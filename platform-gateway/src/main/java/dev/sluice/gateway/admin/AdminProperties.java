@@ -1,5 +1,7 @@
 package dev.sluice.gateway.admin;
 
+import dev.sluice.starter.management.BearerTokens;
+
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
@@ -15,11 +17,7 @@ import java.util.List;
  */
 @ConfigurationProperties("sluice.gateway.admin")
 public record AdminProperties(
-        @DefaultValue List<Token> tokens,
+        @DefaultValue List<BearerTokens.Token> tokens,
         @DefaultValue("1MB") DataSize maxBodySize,
         @DefaultValue("1000") int auditEntries) {
-
-    /** @param sha256 the hex SHA-256 of the token; the token itself is never configured */
-    public record Token(String name, String role, String sha256) {
-    }
 }

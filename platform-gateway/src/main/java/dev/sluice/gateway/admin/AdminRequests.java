@@ -1,5 +1,7 @@
 package dev.sluice.gateway.admin;
 
+import dev.sluice.starter.management.BearerTokens;
+
 import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.HttpStatus;
@@ -23,7 +25,7 @@ final class AdminRequests {
     }
 
     static String actor(ServerRequest request) {
-        AdminTokens.Caller caller = request.exchange().getAttribute(ManagementAccessFilter.CALLER_ATTRIBUTE);
+        BearerTokens.Caller caller = request.exchange().getAttribute(ManagementAccessFilter.CALLER_ATTRIBUTE);
         return caller != null ? caller.name() : "anonymous";
     }
 

@@ -1,5 +1,7 @@
 package dev.sluice.gateway.admin;
 
+import dev.sluice.starter.management.BearerTokens;
+
 import dev.sluice.gateway.problem.GatewayProblem;
 import dev.sluice.gateway.problem.ProblemResponses;
 import org.springframework.boot.web.server.context.WebServerInitializedEvent;
@@ -24,12 +26,12 @@ import java.util.function.Supplier;
 public class ManagementAccessFilter implements WebFilter, Ordered, ApplicationListener<WebServerInitializedEvent> {
 
     public static final String CALLER_ATTRIBUTE = ManagementAccessFilter.class.getName() + ".caller";
-    private final AdminTokens tokens;
+    private final BearerTokens tokens;
     private final Supplier<AuditLog> audit;
     private volatile int managementPort = -1;
 
     /** @param audit where refused Admin API writes are recorded; may supply null */
-    public ManagementAccessFilter(AdminTokens tokens, Supplier<AuditLog> audit) {
+    public ManagementAccessFilter(BearerTokens tokens, Supplier<AuditLog> audit) {
         this.tokens = tokens;
         this.audit = audit;
     }
@@ -56,8 +58,7 @@ public class ManagementAccessFilter implements WebFilter, Ordered, ApplicationLi
             return chain.filter(exchange);
         }
         String header = exchange.getRequest().getHeaders().getFirst("Authorization");
-        Optional<AdminTokens.Caller> caller = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)
-                ? tokens.authenticate(header.substring(7).trim()) : Optional.empty();
+        Optional<BearerTokens.Caller> caller = tokens.authenticateHeader(header);
         HttpMethod method = exchange.getRequest().getMethod();
         boolean reads = method == HttpMethod.GET || method == HttpMethod.HEAD;
         if (caller.isEmpty()) {
@@ -65,7 +66,7 @@ public class ManagementAccessFilter implements WebFilter, Ordered, ApplicationLi
             return refuse(exchange, "anonymous", reads, GatewayProblem.of(HttpStatus.UNAUTHORIZED, "unauthorized",
                     "A valid bearer token is required"));
         }
-        if (!reads && caller.get().role() != AdminTokens.Role.ADMIN) {
+        if (!reads && caller.get().role() != BearerTokens.Role.ADMIN) {
             return refuse(exchange, caller.get().name(), false, GatewayProblem.of(HttpStatus.FORBIDDEN, "forbidden",
                     "The token's role may only read"));
         }

@@ -10,6 +10,7 @@ import dev.sluice.gateway.route.RouteTable;
 import dev.sluice.gateway.store.ConfigStore;
 import dev.sluice.gateway.store.LastAppliedFile;
 import dev.sluice.gateway.sync.ConfigHealthIndicator;
+import dev.sluice.gateway.sync.ConfigMetrics;
 import dev.sluice.gateway.sync.ConfigSync;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
@@ -72,5 +73,10 @@ public class ConfigStoreConfiguration {
     @Bean
     ConfigHealthIndicator gatewayConfigHealthIndicator(ConfigSync sync) {
         return new ConfigHealthIndicator(sync::applied);
+    }
+
+    @Bean
+    ConfigMetrics gatewayConfigMetrics(ConfigSync sync) {
+        return new ConfigMetrics(sync::applied);
     }
 }

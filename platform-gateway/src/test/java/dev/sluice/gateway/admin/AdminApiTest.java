@@ -1,5 +1,7 @@
 package dev.sluice.gateway.admin;
 
+import dev.sluice.starter.management.BearerTokens;
+
 import dev.sluice.gateway.support.AdminClient;
 import dev.sluice.gateway.support.GatewayProcess;
 import dev.sluice.test.http.TestBackend;
@@ -78,10 +80,10 @@ class AdminApiTest {
                 "--spring.data.redis.cluster.nodes=" + redisNodes,
                 "--sluice.gateway.admin.tokens[0].name=ops",
                 "--sluice.gateway.admin.tokens[0].role=admin",
-                "--sluice.gateway.admin.tokens[0].sha256=" + HexFormat.of().formatHex(AdminTokens.sha256(ADMIN)),
+                "--sluice.gateway.admin.tokens[0].sha256=" + HexFormat.of().formatHex(BearerTokens.sha256(ADMIN)),
                 "--sluice.gateway.admin.tokens[1].name=watcher",
                 "--sluice.gateway.admin.tokens[1].role=viewer",
-                "--sluice.gateway.admin.tokens[1].sha256=" + HexFormat.of().formatHex(AdminTokens.sha256(VIEWER)),
+                "--sluice.gateway.admin.tokens[1].sha256=" + HexFormat.of().formatHex(BearerTokens.sha256(VIEWER)),
                 "--sluice.gateway.routes[0].id=seed",
                 "--sluice.gateway.routes[0].uri=" + backend.url(),
                 "--sluice.gateway.routes[0].match.path=/seed/**");

@@ -1,5 +1,7 @@
 package dev.sluice.gateway.admin;
 
+import dev.sluice.starter.management.BearerTokens;
+
 import dev.sluice.gateway.support.AdminClient;
 import dev.sluice.gateway.support.GatewayProcess;
 import dev.sluice.test.http.TestBackend;
@@ -73,7 +75,7 @@ class ConfigPropagationTest {
                 "--sluice.gateway.store.push=" + PUSH,
                 "--sluice.gateway.admin.tokens[0].name=ops",
                 "--sluice.gateway.admin.tokens[0].role=admin",
-                "--sluice.gateway.admin.tokens[0].sha256=" + HexFormat.of().formatHex(AdminTokens.sha256(ADMIN)),
+                "--sluice.gateway.admin.tokens[0].sha256=" + HexFormat.of().formatHex(BearerTokens.sha256(ADMIN)),
                 "--sluice.gateway.routes[0].id=r1",
                 "--sluice.gateway.routes[0].uri=" + v1.url(),
                 "--sluice.gateway.routes[0].match.path=/r1/**",

@@ -1,7 +1,7 @@
 package dev.sluice.gateway.loadbalancer;
 
 import dev.sluice.gateway.GatewayApplication;
-import dev.sluice.gateway.admin.AdminTokens;
+import dev.sluice.starter.management.BearerTokens;
 import dev.sluice.starter.registry.InstanceRecord;
 import dev.sluice.starter.registry.RedisInstanceRegistry;
 import dev.sluice.test.http.TestBackend;
@@ -62,7 +62,7 @@ class RegistryDiscoveryTest {
                 "--sluice.registry.heartbeat=500ms", "--sluice.registry.ttl=3s", "--sluice.registry.refresh=500ms",
                 "--sluice.gateway.admin.tokens[0].name=ops",
                 "--sluice.gateway.admin.tokens[0].role=viewer",
-                "--sluice.gateway.admin.tokens[0].sha256=" + HexFormat.of().formatHex(AdminTokens.sha256(ADMIN))));
+                "--sluice.gateway.admin.tokens[0].sha256=" + HexFormat.of().formatHex(BearerTokens.sha256(ADMIN))));
         List<String> services = List.of("growing", "shrinking", "listed");
         for (int i = 0; i < services.size(); i++) {
             String service = services.get(i);

@@ -1,7 +1,7 @@
 package dev.sluice.gateway.observability;
 
 import dev.sluice.gateway.GatewayApplication;
-import dev.sluice.gateway.admin.AdminTokens;
+import dev.sluice.starter.management.BearerTokens;
 import dev.sluice.test.http.TestBackend;
 import dev.sluice.test.process.Await;
 import org.junit.jupiter.api.AfterAll;
@@ -42,9 +42,9 @@ class ObservabilityTest {
         gateway = SpringApplication.run(GatewayApplication.class, "--server.port=0", "--management.server.port=0",
                 "--sluice.gateway.access-log.enabled=true",
                 "--sluice.gateway.admin.tokens[0].name=ops", "--sluice.gateway.admin.tokens[0].role=admin",
-                "--sluice.gateway.admin.tokens[0].sha256=" + HexFormat.of().formatHex(AdminTokens.sha256(ADMIN)),
+                "--sluice.gateway.admin.tokens[0].sha256=" + HexFormat.of().formatHex(BearerTokens.sha256(ADMIN)),
                 "--sluice.gateway.admin.tokens[1].name=dashboards", "--sluice.gateway.admin.tokens[1].role=viewer",
-                "--sluice.gateway.admin.tokens[1].sha256=" + HexFormat.of().formatHex(AdminTokens.sha256(VIEWER)),
+                "--sluice.gateway.admin.tokens[1].sha256=" + HexFormat.of().formatHex(BearerTokens.sha256(VIEWER)),
                 "--sluice.gateway.routes[0].id=echo",
                 "--sluice.gateway.routes[0].uri=" + backend.url(),
                 "--sluice.gateway.routes[0].match.path=/echo/**",

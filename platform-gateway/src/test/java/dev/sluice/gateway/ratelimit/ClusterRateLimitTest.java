@@ -1,6 +1,6 @@
 package dev.sluice.gateway.ratelimit;
 
-import dev.sluice.gateway.admin.AdminTokens;
+import dev.sluice.starter.management.BearerTokens;
 import dev.sluice.gateway.support.GatewayProcess;
 import dev.sluice.test.http.TestBackend;
 import dev.sluice.test.redis.RedisCluster;
@@ -75,7 +75,7 @@ class ClusterRateLimitTest {
                 "--sluice.gateway.access-log.enabled=true",
                 "--sluice.gateway.admin.tokens[0].name=test",
                 "--sluice.gateway.admin.tokens[0].role=viewer",
-                "--sluice.gateway.admin.tokens[0].sha256=" + HexFormat.of().formatHex(AdminTokens.sha256(TOKEN)),
+                "--sluice.gateway.admin.tokens[0].sha256=" + HexFormat.of().formatHex(BearerTokens.sha256(TOKEN)),
                 "--sluice.gateway.routes[0].id=limited",
                 "--sluice.gateway.routes[0].uri=" + backend.url(),
                 "--sluice.gateway.routes[0].match.path=/limited/**",

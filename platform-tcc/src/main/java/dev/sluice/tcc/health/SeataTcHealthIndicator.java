@@ -37,7 +37,7 @@ public class SeataTcHealthIndicator extends AbstractHealthIndicator {
         (anyUp ? builder.up() : builder.down()).withDetail("tc", reachability);
     }
 
-    private static boolean reachable(String address) {
+    static boolean reachable(String address) {
         int colon = address.lastIndexOf(':');
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress(address.substring(0, colon),

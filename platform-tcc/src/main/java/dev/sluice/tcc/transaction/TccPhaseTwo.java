@@ -40,6 +40,7 @@ public class TccPhaseTwo {
             if (meters != null) {
                 Timer.builder(METRIC).description("TCC phase-2 calls handled by this service")
                         .tag("action", action).tag("phase", phase).tag("outcome", outcome)
+                        .publishPercentileHistogram()
                         .register(meters).record(System.nanoTime() - began, java.util.concurrent.TimeUnit.NANOSECONDS);
             }
         }

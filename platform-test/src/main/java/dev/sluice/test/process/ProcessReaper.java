@@ -35,6 +35,11 @@ public final class ProcessReaper {
             kill -0 "$1" 2>/dev/null || kill -9 "$2" 2>/dev/null
             exit 0""";
 
+    private static final String CLEANUP_WATCHDOG = """
+            while kill -0 "$1" 2>/dev/null && [ -e "$2" ]; do sleep 1; done
+            if [ -e "$2" ]; then sh -c "$3"; rm -f "$2"; fi
+            exit 0""";
+
     private static final String FOLDER_WATCHDOG = """
             while kill -0 "$1" 2>/dev/null && [ -e "$2" ]; do sleep 1; done
             if [ -e "$2" ]; then sleep 2; rm -rf "$2"; fi
@@ -66,6 +71,32 @@ public final class ProcessReaper {
     public static void delete(Path folder) {
         FOLDERS.remove(folder);
         deleteRecursively(folder);
+    }
+
+    /**
+     * For what no process handle covers (containers a test started through the Docker CLI): once this JVM is gone,
+     * however it ended, a watchdog runs {@code shellCommand} with {@code sh -c}, unless {@code marker} was deleted
+     * first, which is how the test says it cleaned up itself. The marker is created here.
+     */
+    public static void cleanUpIfKilled(Path marker, String shellCommand) {
+        try {
+            Files.createDirectories(marker.toAbsolutePath().getParent());
+            Files.writeString(marker, shellCommand);
+        }
+        catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        long self = ProcessHandle.current().pid();
+        try {
+            new ProcessBuilder("sh", "-c", CLEANUP_WATCHDOG, "sluice-watchdog", Long.toString(self),
+                    marker.toAbsolutePath().toString(), shellCommand)
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .start();
+        }
+        catch (IOException e) {
+            System.err.println("sluice: no watchdog for " + marker + ": " + e.getMessage());
+        }
     }
 
     /** Runs {@code action} at JVM exit before the remaining processes are stopped; the latest registered runs first. */

@@ -1,4 +1,4 @@
-package dev.sluice.gateway.admin;
+package dev.sluice.starter.management;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -8,10 +8,18 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
-/** Checks bearer tokens against the configured hashes, in constant time per configured token. */
-public class AdminTokens {
+/**
+ * Checks bearer tokens against configured SHA-256 hashes, in constant time per configured token. The gateway's
+ * Admin API and every service's actuator use it, each with its own list of tokens.
+ */
+public class BearerTokens {
 
+    /** {@code admin} reads and writes, {@code viewer} only reads. */
     public enum Role { ADMIN, VIEWER }
+
+    /** @param sha256 the hex SHA-256 of the token; the token itself is never configured */
+    public record Token(String name, String role, String sha256) {
+    }
 
     public record Caller(String name, Role role) {
     }
@@ -21,13 +29,20 @@ public class AdminTokens {
 
     private final List<Known> known;
 
-    public AdminTokens(List<AdminProperties.Token> tokens) {
+    /** @param property the configuration property that lists them, named in errors */
+    public BearerTokens(String property, List<Token> tokens) {
         this.known = tokens.stream().map(t -> {
             if (t.name() == null || t.role() == null || t.sha256() == null || !t.sha256().matches("[0-9a-fA-F]{64}")) {
-                throw new IllegalArgumentException("Each sluice.gateway.admin.tokens entry needs a name, a role (admin or "
+                throw new IllegalArgumentException("Each " + property + " entry needs a name, a role (admin or "
                         + "viewer) and sha256: the 64 hex digits of the token's SHA-256");
             }
-            return new Known(t.name(), Role.valueOf(t.role().toUpperCase(Locale.ROOT)), HexFormat.of().parseHex(t.sha256()));
+            Role role = switch (t.role().toLowerCase(Locale.ROOT)) {
+                case "admin" -> Role.ADMIN;
+                case "viewer" -> Role.VIEWER;
+                default -> throw new IllegalArgumentException(property + " entry '" + t.name() + "' has role '"
+                        + t.role() + "': use admin or viewer");
+            };
+            return new Known(t.name(), role, HexFormat.of().parseHex(t.sha256()));
         }).toList();
     }
 
@@ -44,6 +59,12 @@ public class AdminTokens {
             }
         }
         return Optional.ofNullable(match);
+    }
+
+    /** The caller an {@code Authorization: Bearer <token>} header names; empty for any other header or none. */
+    public Optional<Caller> authenticateHeader(String authorization) {
+        return authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)
+                ? authenticate(authorization.substring(7).trim()) : Optional.empty();
     }
 
     public static byte[] sha256(String token) {
