@@ -99,7 +99,10 @@ public class OrderLoad {
         }
 
         private static double[] timer(String url) throws Exception {
-            String json = METRICS.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString()).body();
+            // The actuator answers token holders only: METRICS_TOKEN is a viewer token the service was given.
+            String json = METRICS.send(HttpRequest.newBuilder(URI.create(url))
+                    .header("Authorization", "Bearer " + System.getenv().getOrDefault("METRICS_TOKEN", "")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
             Matcher count = COUNT.matcher(json);
             Matcher total = TOTAL.matcher(json);
             if (!count.find() || !total.find()) {

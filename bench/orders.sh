@@ -4,8 +4,8 @@
 # It starts the local stack on its default ports, stocks one SKU generously, runs the closed-loop load in
 # bench/OrderLoad.java (JDK only): a warm-up, then the measured rounds and their medians. It prints the machine,
 # then stops the stack. JAVA_HOME chooses the JDK for the whole stack.
-# For this run only, the services also expose their actuator metrics endpoint (on loopback), so that the load reads
-# the order service's own timers: how long its round trips to the Seata TC take.
+# For this run only, the services also expose their actuator metrics endpoint (on loopback) to a viewer token made
+# for the run, so that the load reads the order service's own timers: how long its round trips to the Seata TC take.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 concurrency=${1:-16}
@@ -16,7 +16,11 @@ java="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 gateway=http://127.0.0.1:8080
 
 log=$(mktemp)
-./run-local.sh --jvm-options="-Xms64m -Xmx384m -XX:+UseSerialGC -Dmanagement.endpoints.web.exposure.include=health,metrics,prometheus" \
+METRICS_TOKEN=$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')
+export METRICS_TOKEN
+token_sha256=$(printf '%s' "$METRICS_TOKEN" | sha256sum | cut -d' ' -f1)
+./run-local.sh --jvm-options="-Xms64m -Xmx384m -XX:+UseSerialGC -Dmanagement.endpoints.web.exposure.include=health,metrics,prometheus \
+-Dsluice.management.tokens[0].name=bench -Dsluice.management.tokens[0].role=viewer -Dsluice.management.tokens[0].sha256=$token_sha256" \
   > "$log" 2>&1 &
 stack=$!
 trap 'kill -TERM $stack 2>/dev/null; wait $stack 2>/dev/null || true; rm -f "$log"' EXIT

@@ -73,8 +73,8 @@ standins() {
     install_packages debootstrap
     local rootfs="$ENGINE_DIR/rootfs" mirror
     # The mirror apt already uses on this machine.
-    mirror=$(grep -hoE '^(URIs:|deb) +https?://[^ ]+' /etc/apt/sources.list.d/*.sources /etc/apt/sources.list 2>/dev/null \
-      | awk '{print $2}' | grep -v security | head -n1)
+    mirror=$( (grep -hoE '^(URIs:|deb) +https?://[^ ]+' /etc/apt/sources.list.d/*.sources /etc/apt/sources.list \
+      2>/dev/null || true) | awk '{print $2}' | grep -v security | head -n1 || true)
     mirror=${mirror:-http://deb.debian.org/debian}
     rm -rf "$rootfs"
     log "debootstrap bookworm from $mirror (about a minute)"

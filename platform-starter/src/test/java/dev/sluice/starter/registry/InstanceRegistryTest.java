@@ -172,10 +172,14 @@ class InstanceRegistryTest {
     @Test
     void theActuatorEndpointListsServicesWithZoneAndAge() throws Exception {
         ConfigurableApplicationContext search = service("search", "--sluice.service.zone=eu-2",
-                "--management.endpoints.web.exposure.include=health,registry");
+                "--management.endpoints.web.exposure.include=health,registry",
+                "--sluice.management.tokens[0].name=ops", "--sluice.management.tokens[0].role=viewer",
+                "--sluice.management.tokens[0].sha256=" + java.util.HexFormat.of().formatHex(
+                        dev.sluice.starter.management.BearerTokens.sha256("ops-token")));
         Await.until("search to register", Duration.ofSeconds(3), () -> search.getBean(InstanceRegistration.class).registered());
         HttpResponse<String> view = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                        URI.create("http://127.0.0.1:" + port(search) + "/actuator/registry")).build(),
+                        URI.create("http://127.0.0.1:" + port(search) + "/actuator/registry"))
+                        .header("Authorization", "Bearer ops-token").build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(view.statusCode()).isEqualTo(200);
         assertThat(view.body()).contains("\"source\":\"redis\"", "\"registered\":true",
