@@ -1,18 +1,23 @@
 package dev.sluice.starter.problem;
 
 import org.jspecify.annotations.Nullable;
+import org.springframework.beans.TypeMismatchException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
+import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.web.bind.MethodArgumentNotValidException;
 import org.springframework.web.bind.MissingRequestHeaderException;
+import org.springframework.web.bind.MissingServletRequestParameterException;
 import org.springframework.web.bind.annotation.ControllerAdvice;
 import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.method.annotation.HandlerMethodValidationException;
+import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 
+import java.net.URI;
 import java.util.Comparator;
 import java.util.List;
 
@@ -58,5 +63,39 @@ public class SluiceProblemHandler extends ResponseEntityExceptionHandler {
                     new Problems.FieldError(missing.getHeaderName(), "header is required"))));
         }
         return super.handleServletRequestBindingException(ex, headers, status, request);
+    }
+
+    @Override
+    protected @Nullable ResponseEntity<Object> handleTypeMismatch(TypeMismatchException ex, HttpHeaders headers,
+            HttpStatusCode status, WebRequest request) {
+        String field = ex instanceof MethodArgumentTypeMismatchException mismatch ? mismatch.getName()
+                : ex.getPropertyName() != null ? ex.getPropertyName() : "value";
+        Class<?> required = ex.getRequiredType();
+        String expected = required == null ? "of another type" : "a valid " + required.getSimpleName();
+        return ResponseEntity.badRequest().body(Problems.invalid(List.of(new Problems.FieldError(field,
+                "must be " + expected))));
+    }
+
+    @Override
+    protected @Nullable ResponseEntity<Object> handleMissingServletRequestParameter(
+            MissingServletRequestParameterException ex, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        return ResponseEntity.badRequest().body(Problems.invalid(List.of(
+                new Problems.FieldError(ex.getParameterName(), "parameter is required"))));
+    }
+
+    /**
+     * Spring MVC's other refusals (405, 406, 415, 404 for no handler...) keep their status and detail, and get a
+     * {@code type} and {@code code} like every Sluice problem instead of {@code about:blank}.
+     */
+    @Override
+    protected ResponseEntity<Object> createResponseEntity(@Nullable Object body, HttpHeaders headers,
+            HttpStatusCode statusCode, WebRequest request) {
+        if (body instanceof ProblemDetail problem && (problem.getProperties() == null
+                || !problem.getProperties().containsKey("code"))) {
+            String code = StatusCodes.code(statusCode.value());
+            problem.setType(URI.create(Problems.TYPE_BASE + code));
+            problem.setProperty("code", code);
+        }
+        return super.createResponseEntity(body, headers, statusCode, request);
     }
 }

@@ -52,9 +52,13 @@ public final class PostgresServer implements AutoCloseable {
         this.home = PostgresBinary.locate();
         try {
             this.ownsFolder = config.folder == null;
-            this.folder = ownsFolder ? Files.createTempDirectory("sluice-postgres") : config.folder.toAbsolutePath();
+            Path wanted = ownsFolder ? Files.createTempDirectory("sluice-postgres") : config.folder.toAbsolutePath();
+            this.folder = isRoot() && !reachableByOthers(wanted) ? relocated(wanted) : wanted;
             if (ownsFolder) {
                 ProcessReaper.deleteWhenDone(folder);
+                if (!folder.equals(wanted)) {
+                    ProcessReaper.delete(wanted);
+                }
             }
             Files.createDirectories(folder);
         }
@@ -286,12 +290,36 @@ public final class PostgresServer implements AutoCloseable {
 
     /** The unprivileged server user must be able to walk down to its data. */
     private static void requireReachableByOthers(Path folder) throws IOException {
+        if (!reachableByOthers(folder)) {
+            throw new IllegalStateException("PostgreSQL runs as 'nobody' when started by root, and 'nobody' cannot "
+                    + "reach " + folder + "; choose a data folder outside it");
+        }
+    }
+
+    /** Whether every existing folder above {@code folder} lets others through (the x bit for others). */
+    static boolean reachableByOthers(Path folder) throws IOException {
         for (Path p = folder.getParent(); p != null; p = p.getParent()) {
-            if (!PosixFilePermissions.toString(Files.getPosixFilePermissions(p)).endsWith("x")) {
-                throw new IllegalStateException("PostgreSQL runs as 'nobody' when started by root, and 'nobody' cannot "
-                        + "enter " + p + "; choose a data folder outside it");
+            if (Files.exists(p) && !PosixFilePermissions.toString(Files.getPosixFilePermissions(p)).endsWith("x")) {
+                return false;
             }
         }
+        return true;
+    }
+
+    /**
+     * Where the files go when root started the server and {@code wanted} lies behind a folder 'nobody' cannot enter
+     * (a clone in a home folder of mode 700, or in a {@code mktemp -d} folder): under {@code /var/tmp}, in a folder
+     * named after {@code wanted}, so that a server started again for the same folder finds its data.
+     */
+    static Path relocated(Path wanted) throws IOException {
+        Path base = Path.of("/var/tmp", "sluice-postgres");
+        Files.createDirectories(base);
+        Files.setPosixFilePermissions(base, PosixFilePermissions.fromString("rwxr-xr-x"));
+        String name = wanted.getFileName() + "-" + Integer.toHexString(wanted.toString().hashCode());
+        Path folder = base.resolve(name);
+        System.err.println("sluice: PostgreSQL runs as 'nobody', who cannot reach " + wanted + "; its files are in "
+                + folder + " instead");
+        return folder;
     }
 
     private static String tail(Path file, int lines) {

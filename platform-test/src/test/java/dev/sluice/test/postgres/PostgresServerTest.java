@@ -1,9 +1,12 @@
 package dev.sluice.test.postgres;
 
 import dev.sluice.test.process.ProcessReaper;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -52,6 +55,28 @@ class PostgresServerTest {
         String ours = PostgresBinary.locate().toString();
         assertThat(ProcessHandle.allProcesses().filter(p -> p.info().command().orElse("").startsWith(ours)))
                 .as("no postgres process left").isEmpty();
+    }
+
+    @Test
+    void startedByRootInsideAFolderNobodyCanEnterItKeepsItsFilesElsewhere() throws Exception {
+        Assumptions.assumeTrue(PostgresServer.isRoot(), "only root runs the server as 'nobody'");
+        Path closed = Path.of("target", "closed-" + System.nanoTime()).toAbsolutePath();
+        Files.createDirectories(closed);
+        Files.setPosixFilePermissions(closed, PosixFilePermissions.fromString("rwx------"));
+        ProcessReaper.deleteWhenDone(closed);
+        PostgresServer server = PostgresServer.builder().folder(closed.resolve("pg")).start();
+        try {
+            String url = server.database("closed", "closed", "pw");
+            try (Connection c = DriverManager.getConnection(url, "closed", "pw"); Statement s = c.createStatement()) {
+                s.execute("CREATE TABLE t (x INT)");
+                s.execute("INSERT INTO t VALUES (1)");
+            }
+            assertThat(server.log().toString()).doesNotStartWith(closed.toString());
+        }
+        finally {
+            server.close();
+            ProcessReaper.delete(PostgresServer.relocated(closed.resolve("pg")));
+        }
     }
 
     @Test
