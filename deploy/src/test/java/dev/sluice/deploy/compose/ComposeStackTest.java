@@ -215,8 +215,10 @@ class ComposeStackTest {
             stoppedAt = System.nanoTime() - start;
             stack.stop(masterContainer);
             // Node timeout 5 s, then the replica's election and the clients' topology refresh: orders failed for
-            // 13 s in local runs. The load goes on to 30 s, and orders from 20 s on must all succeed.
-            Thread.sleep(30_000);
+            // about 13 s in our runs. If that opened a gateway's breaker on the order route, it answers 503
+            // orders_paused for its 10 s (openFor) more: orders succeeded again from 24 s at worst. The load goes
+            // on to 45 s, and orders from 35 s on must all succeed.
+            Thread.sleep(45_000);
         }
         finally {
             running.set(false);
@@ -226,11 +228,12 @@ class ComposeStackTest {
         }
         try {
             List<Attempt> all = List.copyOf(attempts);
-            List<Attempt> late = all.stream().filter(a -> a.at() > stoppedAt + TimeUnit.SECONDS.toNanos(20)).toList();
+            List<Attempt> late = all.stream().filter(a -> a.at() > stoppedAt + TimeUnit.SECONDS.toNanos(35)).toList();
             System.out.printf("failover of %s: statuses by second after the stop %s%n", master, timeline(all, stoppedAt));
             assertThat(all.stream().filter(a -> a.answeredAt() < stoppedAt)).as("orders answered before the stop")
                     .isNotEmpty().allMatch(a -> a.status() == 201);
-            assertThat(late).as("orders placed from 20 s after the master stopped").isNotEmpty()
+            assertThat(late).as("orders placed from 35 s after the master stopped; by second: "
+                    + timeline(all, stoppedAt)).isNotEmpty()
                     .allMatch(a -> a.status() == 201);
             // Meanwhile, refusals that say what happened (a cancelled order, or try again), never a 500 or silence.
             assertThat(all).allMatch(a -> Set.of(201, 202, 409, 429, 503).contains(a.status()));
