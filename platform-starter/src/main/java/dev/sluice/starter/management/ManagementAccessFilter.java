@@ -31,7 +31,8 @@ public class ManagementAccessFilter extends OncePerRequestFilter {
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
-        String path = request.getRequestURI().substring(request.getContextPath().length());
+        // The container's decoded and normalised path, never the raw URI: /actuator/health/../prometheus is prometheus.
+        String path = request.getServletPath() + (request.getPathInfo() == null ? "" : request.getPathInfo());
         if (!isActuator(path) || path.equals(basePath + "/health") || path.startsWith(basePath + "/health/")) {
             chain.doFilter(request, response);
             return;

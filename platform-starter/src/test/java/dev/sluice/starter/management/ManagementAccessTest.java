@@ -47,6 +47,11 @@ class ManagementAccessTest {
         assertThat(anonymous.body()).contains("\"code\":\"unauthorized\"").doesNotContain("jvm_");
         assertThat(get(port, "/actuator/prometheus", "wrong-token").statusCode()).isEqualTo(401);
         assertThat(get(port, "/actuator", null).statusCode()).isEqualTo(401);
+        // No way around the token through the open health path.
+        assertThat(dev.sluice.test.http.RawHttp.send(port, "GET /actuator/health/../prometheus HTTP/1.1",
+                List.of(), null).body()).doesNotContain("jvm_");
+        assertThat(dev.sluice.test.http.RawHttp.send(port, "GET /actuator/health/%2e%2e/prometheus HTTP/1.1",
+                List.of(), null).body()).doesNotContain("jvm_");
 
         HttpResponse<String> viewer = get(port, "/actuator/prometheus", VIEWER);
         assertThat(viewer.statusCode()).isEqualTo(200);
