@@ -7,7 +7,7 @@ import org.springframework.cloud.loadbalancer.annotation.LoadBalancerClients;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-/** Every {@code lb://} service is balanced by {@link SluiceLoadBalancer}, with passive outlier detection. */
+/** Every {@code lb://} service is balanced by {@link dev.sluice.traffic.loadbalancer.SluiceLoadBalancer}, with passive outlier detection. */
 @Configuration(proxyBeanMethods = false)
 @LoadBalancerClients(defaultConfiguration = SluiceLoadBalancerClientConfiguration.class)
 public class LoadBalancingConfiguration {

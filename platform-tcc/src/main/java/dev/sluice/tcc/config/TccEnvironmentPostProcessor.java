@@ -22,9 +22,21 @@ public class TccEnvironmentPostProcessor implements EnvironmentPostProcessor, Or
 
     @Override
     public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
+        Map<String, Object> settings = seataSettings(environment);
+        environment.getPropertySources().addLast(new MapPropertySource(PROPERTY_SOURCE_NAME, settings));
+        // Property sources added after this point count too (a test's @DynamicPropertySource with the TC's port, for
+        // one): the settings are worked out again once the context is about to create beans, before Seata's
+        // clients read them.
+        application.addInitializers(context -> context.addBeanFactoryPostProcessor(beanFactory -> {
+            Map<String, Object> current = seataSettings(context.getEnvironment());
+            settings.clear();
+            settings.putAll(current);
+        }));
+    }
+
+    private static Map<String, Object> seataSettings(ConfigurableEnvironment environment) {
         SluiceTccProperties tcc = Binder.get(environment).bindOrCreate("sluice.tcc", SluiceTccProperties.class);
-        environment.getPropertySources().addLast(new MapPropertySource(PROPERTY_SOURCE_NAME, seataSettings(tcc,
-                environment.getProperty("spring.application.name", "sluice-service"))));
+        return seataSettings(tcc, environment.getProperty("spring.application.name", "sluice-service"));
     }
 
     static Map<String, Object> seataSettings(SluiceTccProperties tcc, String applicationName) {

@@ -44,6 +44,21 @@ class TccEnvironmentPostProcessorTest {
     }
 
     @Test
+    void aPropertySourceAddedAfterStartUpBeginsStillChoosesTheTc() {
+        SpringApplication application = new SpringApplication(Object.class);
+        application.setWebApplicationType(org.springframework.boot.WebApplicationType.NONE);
+        // What a test's @DynamicPropertySource does: a source added to the context after the environment was prepared.
+        application.addInitializers(context -> context.getEnvironment().getPropertySources().addFirst(
+                new org.springframework.core.env.MapPropertySource("late",
+                        java.util.Map.of("sluice.tcc.tc-addresses", "10.0.0.9:18091"))));
+        application.setDefaultProperties(java.util.Map.of("spring.main.banner-mode", "off"));
+
+        try (var context = application.run()) {
+            assertThat(context.getEnvironment().getProperty("seata.service.grouplist.default")).isEqualTo("10.0.0.9:18091");
+        }
+    }
+
+    @Test
     void disabledLeavesReadinessAlone() {
         MockEnvironment environment = new MockEnvironment().withProperty("sluice.tcc.enabled", "false");
 
