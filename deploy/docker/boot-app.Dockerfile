@@ -7,9 +7,11 @@
 ARG BASE_IMAGE=eclipse-temurin:17-jre
 
 FROM ${BASE_IMAGE} AS layers
+# The executable jar's name without .jar (the module's artifactId): the folder also holds the published modules'
+# -sources and -javadoc jars, and the plain jar as *.jar.original.
+ARG APPLICATION
 WORKDIR /layers
-# The context holds one executable jar (the plain one is *.jar.original).
-COPY *.jar application.jar
+COPY ${APPLICATION}.jar application.jar
 RUN java -Djarmode=tools -jar application.jar extract --layers --launcher --destination extracted
 
 FROM ${BASE_IMAGE}

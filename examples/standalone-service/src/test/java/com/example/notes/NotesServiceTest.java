@@ -23,6 +23,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.UUID;
 
+import static dev.sluice.test.http.ProblemAnswers.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -79,13 +80,12 @@ class NotesServiceTest {
 
     @Test
     void malformedRequestsAreRefusedAsProblemDetails() throws Exception {
-        assertProblem(get("/api/notes/not-a-uuid"), 400);
-        assertProblem(post(UUID.randomUUID().toString(), "{\"text\":\"\"}"), 400);
-        assertProblem(post(UUID.randomUUID().toString(), "{\"text\":"), 400);
-        assertProblem(post(UUID.randomUUID().toString(), "[1,2]"), 400);
-        HttpResponse<String> missing = get("/api/notes/" + UUID.randomUUID());
-        assertProblem(missing, 404);
-        assertThat(missing.body()).contains("note_not_found");
+        assertProblem(get("/api/notes/not-a-uuid"), 400, "id");
+        assertProblem(post(UUID.randomUUID().toString(), "{\"text\":\"\"}"), 400, "text");
+        assertProblem(post(UUID.randomUUID().toString(), "{\"text\":"), 400, null);
+        assertProblem(post(UUID.randomUUID().toString(), "[1,2]"), 400, null);
+        assertProblem(post(UUID.randomUUID().toString(), "{\"text\":[\"a\"]}"), 400, "text");
+        assertProblem(get("/api/notes/" + UUID.randomUUID()), 404, "note_not_found");
     }
 
     @Test
@@ -97,12 +97,6 @@ class NotesServiceTest {
 
         assertThat(seen[0]).isNotBlank();
         assertThat(seen[1]).isEqualTo(seen[0]);
-    }
-
-    private void assertProblem(HttpResponse<String> response, int status) {
-        assertThat(response.statusCode()).isEqualTo(status);
-        assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
-        assertThat(response.body()).contains("\"status\":" + status);
     }
 
     private HttpResponse<String> get(String path) throws Exception {

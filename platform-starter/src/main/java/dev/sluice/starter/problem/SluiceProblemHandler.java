@@ -20,6 +20,8 @@ import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExcep
 import java.net.URI;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
 /**
  * Spring MVC's problem+json handling, plus what clients need to fix a bad request: every invalid field named in an
@@ -50,6 +52,13 @@ public class SluiceProblemHandler extends ResponseEntityExceptionHandler {
     @Override
     protected @Nullable ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException ex,
             HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        Optional<String> field = JsonBodyErrors.fieldOf(ex);
+        if (field.isPresent()) {
+            ProblemDetail problem = Problems.of(HttpStatus.BAD_REQUEST, "malformed_body",
+                    "The request body's " + field.get() + " has the wrong type or format");
+            problem.setProperty("errors", List.of(Map.of("field", field.get(), "message", "has the wrong type or format")));
+            return ResponseEntity.badRequest().body(problem);
+        }
         return ResponseEntity.badRequest().body(Problems.of(HttpStatus.BAD_REQUEST, "malformed_body",
                 "The request body is missing or is not valid JSON of the expected shape"));
     }

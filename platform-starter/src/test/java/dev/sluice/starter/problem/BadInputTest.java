@@ -95,6 +95,21 @@ class BadInputTest {
                 .doesNotContain("Exception", "at org.", "Tomcat", "<html");
     }
 
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            {"available": "many"} | available
+            {"available": 1e400}  | available
+            {"available": [1]}    | available
+            """)
+    void aBodyValueOfTheWrongTypeIsRefusedNamingItsField(String body, String field) throws Exception {
+        RawHttp.Answer answer = RawHttp.send(port, "PUT /api/items/sku-1 HTTP/1.1",
+                List.of("Content-Type: application/json"), body);
+
+        assertThat(answer.status()).as(answer.toString()).isEqualTo(400);
+        assertThat(answer.body()).as(answer.toString()).contains("\"field\":\"" + field + "\"")
+                .doesNotContain("Long", "java.", "Exception");
+    }
+
     @EnableAutoConfiguration
     @Import({Items.class, Orders.class})
     static class ItemService {

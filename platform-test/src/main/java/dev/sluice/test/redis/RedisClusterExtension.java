@@ -16,6 +16,8 @@ public final class RedisClusterExtension implements BeforeAllCallback, AfterAllC
 
     private final RedisCluster.Builder builder;
     private RedisCluster cluster;
+    /** The class that started it: @Nested classes see the enclosing class's extension and must not start another. */
+    private String owner;
 
     public RedisClusterExtension() {
         this(RedisCluster.builder());
@@ -34,12 +36,15 @@ public final class RedisClusterExtension implements BeforeAllCallback, AfterAllC
 
     @Override
     public void beforeAll(ExtensionContext context) {
-        cluster = builder.start();
+        if (cluster == null) {
+            cluster = builder.start();
+            owner = context.getUniqueId();
+        }
     }
 
     @Override
     public void afterAll(ExtensionContext context) {
-        if (cluster != null) {
+        if (cluster != null && context.getUniqueId().equals(owner)) {
             cluster.close();
             cluster = null;
         }

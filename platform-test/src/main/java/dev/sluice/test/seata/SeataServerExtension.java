@@ -15,6 +15,8 @@ public final class SeataServerExtension implements BeforeAllCallback, AfterAllCa
 
     private final SeataServer.Builder builder;
     private SeataServer server;
+    /** The class that started it: @Nested classes see the enclosing class's extension and must not start another. */
+    private String owner;
 
     public SeataServerExtension() {
         this(SeataServer.builder());
@@ -33,12 +35,15 @@ public final class SeataServerExtension implements BeforeAllCallback, AfterAllCa
 
     @Override
     public void beforeAll(ExtensionContext context) {
-        server = builder.start();
+        if (server == null) {
+            server = builder.start();
+            owner = context.getUniqueId();
+        }
     }
 
     @Override
     public void afterAll(ExtensionContext context) {
-        if (server != null) {
+        if (server != null && context.getUniqueId().equals(owner)) {
             server.close();
             server = null;
         }
