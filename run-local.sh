@@ -8,8 +8,8 @@ if [ -z "$SLUICE_SKIP_BUILD" ]; then
   changed=$(find . \( -name target -o -name .git -o -name .local-stack \) -prune -o -type f \
     \( -name '*.java' -o -name pom.xml -o -path '*/src/main/resources/*' \) -newer "$stamp" -print 2>/dev/null | head -n 1)
   if [ ! -f "$stamp" ] || [ -n "$changed" ]; then
-    echo "building (./mvnw -B -q package -Dmaven.test.skip=true)..."
-    ./mvnw -B -q package -Dmaven.test.skip=true
+    echo "building (./mvnw -B -q package -Dmaven.test.skip=true, no sources or javadoc jars)..."
+    ./mvnw -B -q package -Dmaven.test.skip=true -Dmaven.source.skip=true -Dmaven.javadoc.skip=true
     touch "$stamp"
   fi
 fi

@@ -8,17 +8,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * {@code ./run-local.sh add SERVICE [--port=N]}: one more instance of a sample service beside a running local stack,
+ * {@code ./run-local.sh add SERVICE [--port=N]}: one more instance of a service beside a running local stack,
  * launched as the stack launched the first (same databases, Redis Cluster and TC). It registers in the registry, so
  * the gateway spreads requests over it with no restart; Ctrl-C deregisters and stops it.
  */
 final class AddedInstance {
-
-    static final Set<String> SERVICES = Set.of("sample-order-service", "sample-inventory-service");
 
     private AddedInstance() {
     }
@@ -46,11 +43,6 @@ final class AddedInstance {
                 words.add(arg);
             }
         }
-        if (words.size() != 2 || !SERVICES.contains(words.get(1))) {
-            err.println("Usage: ./run-local.sh add SERVICE [--port=N]; SERVICE is one of " + SERVICES);
-            return 2;
-        }
-        String service = words.get(1);
         StackConfig config;
         try {
             config = StackConfig.from(settings.toArray(String[]::new), environment);
@@ -59,6 +51,12 @@ final class AddedInstance {
             err.println(e.getMessage());
             return 2;
         }
+        List<String> services = config.services().stream().map(ServiceModule::module).toList();
+        if (words.size() != 2 || !services.contains(words.get(1))) {
+            err.println("Usage: ./run-local.sh add SERVICE [--port=N]; SERVICE is one of " + services);
+            return 2;
+        }
+        String service = words.get(1);
         Optional<LaunchFile> launch = LaunchFile.read(LaunchFile.of(config, service));
         if (launch.isEmpty()) {
             err.println("No local stack is running from " + config.runDir() + ": start it first (./run-local.sh)");

@@ -13,8 +13,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The whole platform on loopback, started in dependency order: Redis Cluster, Seata TC, inventory service, order
- * service, gateway. If one component fails, the ones already started are stopped again. {@link #close()} stops
+ * The whole platform on loopback, started in dependency order: Redis Cluster, Seata TC, the services' databases,
+ * the services found in the repository (see {@link ServiceModule}), the gateway. If one component fails, the ones already started are stopped again. {@link #close()} stops
  * everything in reverse order.
  */
 public final class LocalStack implements AutoCloseable {
@@ -30,7 +30,11 @@ public final class LocalStack implements AutoCloseable {
         this.out = out;
     }
 
-    /** Starts every component in order; throws {@link ComponentFailedException} naming the one that failed. */
+    /**
+     * Starts every component in order: the servers, the services' databases if any service has one, each service
+     * of {@link StackConfig#services()} in the root pom's order, then the gateway. Throws
+     * {@link ComponentFailedException} naming the one that failed.
+     */
     public void start() {
         checkPortsAreFree();
         prepareLogDir();
@@ -38,14 +42,18 @@ public final class LocalStack implements AutoCloseable {
         start(redis);
         SeataComponent tc = new SeataComponent(config);
         start(tc);
-        ServiceDatabases databases = startDatabases();
+        Databases databases = startDatabases();
         // The services register in the registry in the Redis Cluster; the gateway finds them there.
-        startService("sample-inventory-service", config.inventoryPort(), databases.arguments(List.of(
-                "--sluice.tcc.tc-addresses=" + tc.address(),
-                "--spring.data.redis.cluster.nodes=" + redis.nodes())), databases.inventory());
-        startService("sample-order-service", config.orderPort(), databases.arguments(List.of(
-                "--sluice.tcc.tc-addresses=" + tc.address(),
-                "--spring.data.redis.cluster.nodes=" + redis.nodes())), databases.orders());
+        for (ServiceModule service : config.services()) {
+            List<String> arguments = new ArrayList<>(List.of("--sluice.tcc.tc-addresses=" + tc.address(),
+                    "--spring.data.redis.cluster.nodes=" + redis.nodes()));
+            Map<String, String> environment = Map.of();
+            if (service.hasDatabase()) {
+                arguments.addAll(databases.arguments());
+                environment = databases.environment(service);
+            }
+            startService(service.module(), config.portOf(service.module()), arguments, environment);
+        }
         List<String> gateway = new ArrayList<>(List.of(
                 "--management.server.port=" + config.gatewayManagementPort(),
                 "--management.server.address=127.0.0.1",
@@ -56,7 +64,7 @@ public final class LocalStack implements AutoCloseable {
         start(new BootAppComponent("platform-gateway", config, config.gatewayPort(), config.gatewayManagementPort(), gateway));
     }
 
-    /** Starts a sample service, after keeping how, so that {@code add} can start more instances of it. */
+    /** Starts a service, after keeping how, so that {@code add} can start more instances of it. */
     private void startService(String service, int port, List<String> arguments, Map<String, String> environment) {
         new LaunchFile(arguments, environment).write(LaunchFile.of(config, service));
         start(new BootAppComponent(service, service, config, port, port, arguments, environment));
@@ -64,28 +72,30 @@ public final class LocalStack implements AutoCloseable {
 
     /**
      * H2 files in the run folder by default, served by an H2 server so that every instance of a service shares
-     * them; with {@code --database=postgres}, a PostgreSQL server is started.
+     * them; with {@code --database=postgres}, a PostgreSQL server. Neither when no service has a database.
      */
-    private ServiceDatabases startDatabases() {
+    private Databases startDatabases() {
+        if (config.services().stream().noneMatch(ServiceModule::hasDatabase)) {
+            return null;
+        }
         if (!config.usesPostgres()) {
             H2Component h2 = new H2Component(config);
             start(h2);
-            return new ServiceDatabases(List.of("--sluice.data-dir=" + config.dataDir()),
-                    h2.serviceEnvironment("inventory"), h2.serviceEnvironment("orders"));
+            return new Databases(List.of("--sluice.data-dir=" + config.dataDir()),
+                    service -> h2.serviceEnvironment(service.database()));
         }
         PostgresComponent postgres = new PostgresComponent(config);
         start(postgres);
-        return new ServiceDatabases(List.of("--spring.profiles.active=postgres"),
-                postgres.serviceEnvironment("inventory", "INVENTORY"), postgres.serviceEnvironment("orders", "ORDER"));
+        return new Databases(List.of("--spring.profiles.active=postgres"),
+                service -> postgres.serviceEnvironment(service.database(), service.databaseEnvPrefix()));
     }
 
-    /** What the services need to reach their databases: arguments for both, and each one's environment. */
-    private record ServiceDatabases(List<String> common, Map<String, String> inventory, Map<String, String> orders) {
+    /** What a service needs to reach its database: arguments common to all, and its own environment. */
+    private record Databases(List<String> arguments,
+            java.util.function.Function<ServiceModule, Map<String, String>> environment) {
 
-        List<String> arguments(List<String> own) {
-            List<String> all = new ArrayList<>(own);
-            all.addAll(common);
-            return all;
+        Map<String, String> environment(ServiceModule service) {
+            return environment.apply(service);
         }
     }
 
@@ -112,15 +122,12 @@ public final class LocalStack implements AutoCloseable {
         }
         ports.put(config.seataPort(), "seata-tc");
         ports.put(config.seataConsolePort(), "seata-tc (console)");
-        ports.put(config.inventoryPort(), "sample-inventory-service");
-        ports.put(config.orderPort(), "sample-order-service");
+        config.servicePorts().forEach((module, port) -> ports.put(port, module));
         ports.put(config.gatewayPort(), "platform-gateway");
         ports.put(config.gatewayManagementPort(), "platform-gateway (management)");
-        if (config.usesPostgres()) {
-            ports.put(config.postgresPort(), "postgres");
-        }
-        else {
-            ports.put(config.h2Port(), "h2");
+        if (config.services().stream().anyMatch(ServiceModule::hasDatabase)) {
+            ports.put(config.usesPostgres() ? config.postgresPort() : config.h2Port(),
+                    config.usesPostgres() ? "postgres" : "h2");
         }
         ports.forEach((port, owner) -> {
             if (!Ports.isFree(port)) {

@@ -62,14 +62,16 @@ public final class LocalStackLauncher {
     }
 
     private static final String HELP = """
-            Starts the Sluice platform on loopback: Redis Cluster, Seata TC, the sample services and the gateway.
+            Starts the Sluice platform on loopback: Redis Cluster, Seata TC, the services and the gateway. The services
+            are the root pom's modules with a local-stack.properties file (its port, its database).
 
             Settings (--name=value, or the environment variable SLUICE_NAME; 0 picks a free port):
               --redis-port=7000               first of the six Redis Cluster ports (each also uses port+10000)
               --seata-port=8091               Seata TC
               --seata-console-port=7091       Seata TC's HTTP console
-              --inventory-port=8102           sample-inventory-service
-              --order-port=8101               sample-order-service
+              --<name>-port=N                 a service's port instead of its local-stack.properties one: <name>
+                                              is the module without sample- and -service, so
+                                              --inventory-port=8102 for sample-inventory-service
               --gateway-port=8080             gateway traffic
               --gateway-management-port=8081  gateway health, metrics and the Admin API (/admin/v1)
               --jvm-options="-Xmx384m ..."    options for every service JVM
@@ -81,9 +83,9 @@ public final class LocalStackLauncher {
               --run-dir=<root>/.local-stack   where the logs go
             The JDK is the one that runs this launcher: set JAVA_HOME to choose it.
 
-            ./run-local.sh add SERVICE [--port=N], beside a running stack, starts one more instance of
-            sample-order-service or sample-inventory-service (on a free port unless --port is given); it
-            registers, and the gateway spreads requests over it. Ctrl-C stops that instance only.
+            ./run-local.sh add SERVICE [--port=N], beside a running stack, starts one more instance of a service
+            (a module name, such as sample-order-service; on a free port unless --port is given); it registers,
+            and the gateway spreads requests over it. Ctrl-C stops that instance only.
             The Admin API's token is SLUICE_ADMIN_TOKEN when set; otherwise one is generated, printed, and kept in
             <run-dir>/admin-token.""";
 }

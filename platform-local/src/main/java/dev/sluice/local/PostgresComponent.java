@@ -12,11 +12,14 @@ import java.util.Map;
 final class PostgresComponent implements Component {
 
     private final PostgresServer.Builder builder;
+    private final List<String> databases;
     private PostgresServer server;
 
     PostgresComponent(StackConfig config) {
         this.builder = PostgresServer.builder().port(config.postgresPort()).folder(config.dataDir().resolve("postgres"))
                 .logDir(config.logDir());
+        this.databases = config.services().stream().filter(ServiceModule::hasDatabase).map(ServiceModule::database)
+                .toList();
     }
 
     @Override
@@ -58,7 +61,7 @@ final class PostgresComponent implements Component {
 
     @Override
     public String url() {
-        return "postgresql://127.0.0.1:" + server.port() + " (databases orders, inventory)";
+        return "postgresql://127.0.0.1:" + server.port() + " (databases " + String.join(", ", databases) + ")";
     }
 
     @Override

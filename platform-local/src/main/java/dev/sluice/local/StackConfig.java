@@ -16,20 +16,25 @@ import java.util.Map;
  * @param runDir where logs go ({@code --run-dir}, by default {@code <root>/.local-stack})
  * @param javaHome the JDK the services run on: this launcher's, which honours {@code JAVA_HOME}
  * @param jvmOptions options for every service JVM ({@code --jvm-options} or {@code SLUICE_JVM_OPTIONS})
+ * @param services the services to run, found in the root pom's modules (see {@link ServiceModule})
+ * @param servicePorts each service's port, by module: its descriptor's, unless {@code --<name>-port} says otherwise
  * @param database the services' databases: {@code h2} (files in the run folder, served by an H2 server on
  *                 {@code h2Port} so that added instances share them) or {@code postgres} (one local PostgreSQL
  *                 server, the services' {@code postgres} profile)
  */
 public record StackConfig(Path root, Path runDir, String javaHome, List<String> jvmOptions, int redisPort,
-        int seataPort, int seataConsolePort, int inventoryPort, int orderPort, int gatewayPort,
-        int gatewayManagementPort, String database, int postgresPort, int h2Port) {
+        int seataPort, int seataConsolePort, List<ServiceModule> services, Map<String, Integer> servicePorts,
+        int gatewayPort, int gatewayManagementPort, String database, int postgresPort, int h2Port) {
+
+    public StackConfig {
+        services = List.copyOf(services);
+        servicePorts = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(servicePorts));
+    }
 
     static final Map<String, String> DEFAULTS = Map.ofEntries(
             Map.entry("redis-port", "7000"),
             Map.entry("seata-port", "8091"),
             Map.entry("seata-console-port", "7091"),
-            Map.entry("inventory-port", "8102"),
-            Map.entry("order-port", "8101"),
             Map.entry("gateway-port", "8080"),
             Map.entry("gateway-management-port", "8081"),
             Map.entry("jvm-options", "-Xms64m -Xmx384m -XX:+UseSerialGC"),
@@ -43,23 +48,39 @@ public record StackConfig(Path root, Path runDir, String javaHome, List<String> 
             if (!arg.startsWith("--") || !arg.contains("=")) {
                 throw new IllegalArgumentException("Expected --name=value, got: " + arg + " (--help lists the settings)");
             }
-            String name = arg.substring(2, arg.indexOf('='));
-            if (!DEFAULTS.containsKey(name) && !"root".equals(name) && !"run-dir".equals(name)) {
-                throw new IllegalArgumentException("Unknown setting --" + name + "; known: " + DEFAULTS.keySet()
-                        + ", root, run-dir");
+            given.put(arg.substring(2, arg.indexOf('=')), arg.substring(arg.indexOf('=') + 1));
+        }
+        Path root = Path.of(given.getOrDefault("root", ".")).toAbsolutePath().normalize();
+        List<ServiceModule> services = ServiceModule.discover(root);
+        Map<String, String> defaults = new HashMap<>(DEFAULTS);
+        services.forEach(service -> defaults.put(service.portSetting(), String.valueOf(service.port())));
+        for (String name : given.keySet()) {
+            if (!defaults.containsKey(name) && !"root".equals(name) && !"run-dir".equals(name)) {
+                throw new IllegalArgumentException("Unknown setting --" + name + "; known: "
+                        + new java.util.TreeSet<>(defaults.keySet()) + ", root, run-dir");
             }
-            given.put(name, arg.substring(arg.indexOf('=') + 1));
         }
         java.util.function.Function<String, String> value = name -> given.getOrDefault(name,
-                environment.getOrDefault("SLUICE_" + name.toUpperCase(Locale.ROOT).replace('-', '_'), DEFAULTS.get(name)));
-        Path root = Path.of(given.getOrDefault("root", ".")).toAbsolutePath().normalize();
+                environment.getOrDefault("SLUICE_" + name.toUpperCase(Locale.ROOT).replace('-', '_'), defaults.get(name)));
         Path runDir = given.containsKey("run-dir") ? Path.of(given.get("run-dir")).toAbsolutePath() : root.resolve(".local-stack");
+        Map<String, Integer> servicePorts = new java.util.LinkedHashMap<>();
+        services.forEach(service -> servicePorts.put(service.module(), port(value, service.portSetting())));
         return new StackConfig(root, runDir, System.getProperty("java.home"),
                 new ArrayList<>(Arrays.asList(value.apply("jvm-options").trim().split("\\s+"))),
                 port(value, "redis-port"), port(value, "seata-port"), port(value, "seata-console-port"),
-                port(value, "inventory-port"), port(value, "order-port"), port(value, "gateway-port"),
+                services, servicePorts, port(value, "gateway-port"),
                 port(value, "gateway-management-port"), database(value.apply("database")), port(value, "postgres-port"),
                 port(value, "h2-port"));
+    }
+
+    /** The port of the service {@code module}. */
+    public int portOf(String module) {
+        Integer port = servicePorts.get(module);
+        if (port == null) {
+            throw new IllegalArgumentException("No service " + module + " in " + root + "; the services are "
+                    + servicePorts.keySet());
+        }
+        return port;
     }
 
     private static String database(String raw) {
@@ -89,9 +110,11 @@ public record StackConfig(Path root, Path runDir, String javaHome, List<String> 
 
     /** This config with every port given as 0 replaced by a free one. */
     StackConfig withFreePortsForZeros() {
+        Map<String, Integer> ports = new java.util.LinkedHashMap<>();
+        servicePorts.forEach((module, port) -> ports.put(module, orFree(port)));
         return new StackConfig(root, runDir, javaHome, jvmOptions,
                 redisPort == 0 ? dev.sluice.test.process.Ports.freeBlock(6, 10_000) : redisPort,
-                orFree(seataPort), orFree(seataConsolePort), orFree(inventoryPort), orFree(orderPort),
+                orFree(seataPort), orFree(seataConsolePort), services, ports,
                 orFree(gatewayPort), orFree(gatewayManagementPort), database, orFree(postgresPort), orFree(h2Port));
     }
 

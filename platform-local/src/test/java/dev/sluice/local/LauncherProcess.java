@@ -19,9 +19,14 @@ final class LauncherProcess implements AutoCloseable {
     private final List<String> output = new CopyOnWriteArrayList<>();
 
     LauncherProcess(List<String> arguments) throws Exception {
+        this(REPO_ROOT, arguments);
+    }
+
+    /** The launcher for the checkout at {@code root} (a copy of this repository, say). */
+    LauncherProcess(Path root, List<String> arguments) throws Exception {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), LocalStackLauncher.class.getName(),
-                "--root=" + REPO_ROOT));
+                "--root=" + root));
         command.addAll(arguments);
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().remove("SLUICE_ADMIN_TOKEN"); // the launcher generates one, as on a fresh machine

@@ -18,16 +18,24 @@ import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The one-command local stack, end to end: up, routed through the gateway, and nothing left after Ctrl-C. */
+/**
+ * The one-command local stack, end to end: up, routed through the gateway, and nothing left after Ctrl-C. It runs
+ * from a copy of this repository to which {@code ./new-service.sh notes} added a service, built as
+ * {@code ./run-local.sh} builds it: the generated service is found, started and routed with nothing edited by hand
+ * (one stack for both checks, to spare CI a third start).
+ */
 class LocalStackLauncherTest {
 
     private final HttpClient http = HttpClient.newHttpClient();
 
     @Test
-    void startsEverythingRoutesThroughTheGatewayAndLeavesNothingAfterCtrlC() throws Exception {
+    void startsEverythingAGeneratedServiceToo_RoutesThroughTheGatewayAndLeavesNothingAfterCtrlC() throws Exception {
+        Path copy = RepositoryCopy.withNewService("notes");
         int gatewayPort = Ports.free();
         Path runDir = Path.of("target", "local-stack-test").toAbsolutePath();
-        try (LauncherProcess launcher = new LauncherProcess(freePortArguments(gatewayPort, runDir))) {
+        List<String> arguments = new java.util.ArrayList<>(freePortArguments(gatewayPort, runDir));
+        arguments.add("--notes-port=0");
+        try (LauncherProcess launcher = new LauncherProcess(copy, arguments)) {
             launcher.awaitLine(StatusTable.READY_LINE, Duration.ofMinutes(4));
             launcher.awaitLine("curl http://localhost:" + gatewayPort + "/api/inventory/info", Duration.ofSeconds(5));
             assertThat(launcher.output()).contains("redis-cluster", "seata-tc", "sample-inventory-service",
@@ -39,6 +47,10 @@ class LocalStackLauncherTest {
             assertThat(orders.body()).contains("\"service\":\"sample-order-service\"");
             assertThat(inventory.statusCode()).isEqualTo(200);
             assertThat(inventory.body()).contains("\"service\":\"sample-inventory-service\"");
+            HttpResponse<String> generated = get(gatewayPort, "/api/notes/greetings/Ada");
+            assertThat(generated.statusCode()).as(generated.body()).isEqualTo(200);
+            assertThat(generated.body()).contains("Hello, Ada");
+            assertThat(launcher.output()).contains("notes-service");
             assertThat(Files.readString(runDir.resolve("logs/seata-tc.log"))).isNotEmpty();
 
             // The Admin API: a generated token, printed with the file it is kept in (owner-only), and required.
@@ -58,8 +70,8 @@ class LocalStackLauncherTest {
             assertThat(view.body()).contains("\"id\":\"local-gateway-1\"", "\"revision\":1");
 
             List<ProcessHandle> started = launcher.descendants();
-            // 6 Redis nodes, the TC and 3 application JVMs, each with a watchdog.
-            assertThat(started).hasSizeGreaterThanOrEqualTo(10);
+            // 6 Redis nodes, the TC and 4 application JVMs, each with a watchdog.
+            assertThat(started).hasSizeGreaterThanOrEqualTo(11);
 
             launcher.signal("INT");
             assertThat(launcher.awaitExit(Duration.ofSeconds(90))).isNotEqualTo(-1);

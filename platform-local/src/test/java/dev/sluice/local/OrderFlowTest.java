@@ -64,7 +64,7 @@ class OrderFlowTest {
     @Order(1)
     void theOrderServiceLimitsPlacingOrdersItself() {
         // Asked directly: through the gateway, the route's own RateLimit-* headers are the ones a client sees.
-        Api.Answer invalid = new Api(stack.config().orderPort()).order(key(), "not a sku", 1);
+        Api.Answer invalid = new Api(stack.config().portOf("sample-order-service")).order(key(), "not a sku", 1);
         assertThat(invalid.status()).isEqualTo(400);
         assertThat(invalid.raw().headers().firstValue("RateLimit-Limit")).hasValue("4000");
     }
@@ -218,7 +218,7 @@ class OrderFlowTest {
         String sku = sku("crash-confirm");
         api.stock(sku, 10);
         Component inventory = stack.component("sample-inventory-service");
-        try (HoldingProxy proxy = new HoldingProxy(stack.config().inventoryPort());
+        try (HoldingProxy proxy = new HoldingProxy(stack.config().portOf("sample-inventory-service"));
              SecondOrderService orders = new SecondOrderService(proxy.port(), "30s")) {
             Future<Api.Answer> placed = orders.placeInBackground(sku, 1);
             assertThat(proxy.awaitAnswerHeld(30)).as("the inventory's try to answer").isTrue();
@@ -242,7 +242,7 @@ class OrderFlowTest {
         String sku = sku("crash-cancel");
         api.stock(sku, 10);
         Component inventory = stack.component("sample-inventory-service");
-        try (HoldingProxy proxy = new HoldingProxy(stack.config().inventoryPort());
+        try (HoldingProxy proxy = new HoldingProxy(stack.config().portOf("sample-inventory-service"));
              SecondOrderService orders = new SecondOrderService(proxy.port(), "30s")) {
             Future<Api.Answer> placed = orders.placeInBackground(sku, 1);
             assertThat(proxy.awaitAnswerHeld(30)).as("the inventory's try to answer").isTrue();
@@ -268,7 +268,7 @@ class OrderFlowTest {
         // second instance has a database of its own: the first one is stopped so that the cancel waits for it.
         Component firstOrderService = stack.component("sample-order-service");
         firstOrderService.stop();
-        try (HoldingProxy proxy = new HoldingProxy(stack.config().inventoryPort());
+        try (HoldingProxy proxy = new HoldingProxy(stack.config().portOf("sample-inventory-service"));
              SecondOrderService orders = new SecondOrderService(proxy.port(), "30s", "--sluice.tcc.timeout=5s")) {
             Future<Api.Answer> placed = orders.placeInBackground(sku, 1);
             assertThat(proxy.awaitAnswerHeld(30)).as("the inventory's try to answer").isTrue();

@@ -162,7 +162,7 @@ class SampleServicesTest {
         List<String> wrong = new ArrayList<>();
         int sent = 0;
         for (String hostile : HOSTILE) {
-            int service = hostile.contains("/api/orders") ? stack.config().orderPort() : stack.config().inventoryPort();
+            int service = hostile.contains("/api/orders") ? stack.config().portOf("sample-order-service") : stack.config().portOf("sample-inventory-service");
             List<Integer> ports = hostile.split("\\|")[0].contains(" DIRECT")
                     ? List.of(service) : List.of(stack.config().gatewayPort(), service);
             for (int port : ports) {

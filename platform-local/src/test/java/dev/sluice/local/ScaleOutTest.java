@@ -89,7 +89,7 @@ class ScaleOutTest {
 
     @Test
     void anAddedInstanceServesWithinTwoSecondsAndAGracefulStopDrainsItWithNoFailedRequest() throws Exception {
-        String first = "127.0.0.1:" + stack.config().orderPort();
+        String first = "127.0.0.1:" + stack.config().portOf("sample-order-service");
         String sku = "scale-" + UUID.randomUUID().toString().substring(0, 8);
         assertThat(api.stock(sku, 100_000).status()).isEqualTo(200);
         try (Added second = Added.orderService()) {

@@ -9,13 +9,24 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
 
 class StackConfigTest {
 
+    /** Settings as the launcher gets them, for this repository (whose modules are the services). */
+    private static StackConfig from(String... args) {
+        return from(Map.of(), args);
+    }
+
+    private static StackConfig from(Map<String, String> environment, String... args) {
+        String[] all = java.util.stream.Stream.concat(java.util.stream.Stream.of("--root=" + LauncherProcess.REPO_ROOT),
+                java.util.Arrays.stream(args)).toArray(String[]::new);
+        return StackConfig.from(all, environment);
+    }
+
     @Test
     void defaultsAreTheDocumentedPorts() {
-        StackConfig config = StackConfig.from(new String[0], Map.of());
+        StackConfig config = from();
         assertThat(config.redisPort()).isEqualTo(7000);
         assertThat(config.seataPort()).isEqualTo(8091);
-        assertThat(config.inventoryPort()).isEqualTo(8102);
-        assertThat(config.orderPort()).isEqualTo(8101);
+        assertThat(config.portOf("sample-inventory-service")).isEqualTo(8102);
+        assertThat(config.portOf("sample-order-service")).isEqualTo(8101);
         assertThat(config.gatewayPort()).isEqualTo(8080);
         assertThat(config.gatewayManagementPort()).isEqualTo(8081);
         assertThat(config.database()).isEqualTo("h2");
@@ -25,30 +36,36 @@ class StackConfigTest {
 
     @Test
     void postgresIsChosenByArgumentOrEnvironment() {
-        assertThat(StackConfig.from(new String[] {"--database=postgres"}, Map.of()).usesPostgres()).isTrue();
-        StackConfig fromEnvironment = StackConfig.from(new String[0],
-                Map.of("SLUICE_DATABASE", "postgres", "SLUICE_POSTGRES_PORT", "15432"));
+        assertThat(from("--database=postgres").usesPostgres()).isTrue();
+        StackConfig fromEnvironment = from(Map.of("SLUICE_DATABASE", "postgres", "SLUICE_POSTGRES_PORT", "15432"));
         assertThat(fromEnvironment.usesPostgres()).isTrue();
         assertThat(fromEnvironment.postgresPort()).isEqualTo(15432);
     }
 
     @Test
     void argumentsWinOverTheEnvironmentWhichWinsOverDefaults() {
-        StackConfig config = StackConfig.from(new String[] {"--gateway-port=9080"},
-                Map.of("SLUICE_GATEWAY_PORT", "7080", "SLUICE_ORDER_PORT", "9101"));
+        StackConfig config = from(Map.of("SLUICE_GATEWAY_PORT", "7080", "SLUICE_ORDER_PORT", "9101"),
+                "--gateway-port=9080");
         assertThat(config.gatewayPort()).isEqualTo(9080);
-        assertThat(config.orderPort()).isEqualTo(9101);
+        assertThat(config.portOf("sample-order-service")).isEqualTo(9101);
+    }
+
+    @Test
+    void theServicesAreTheModulesWithALocalStackFileInThePomsOrder() {
+        assertThat(from().services()).extracting(ServiceModule::module)
+                .containsExactly("sample-inventory-service", "sample-order-service");
+        assertThat(from().services().get(1)).isEqualTo(new ServiceModule("sample-order-service", 8101, "orders", "ORDER"));
     }
 
     @Test
     void badSettingsAreRejectedWithAMessageNamingThem() {
-        assertThatIllegalArgumentException().isThrownBy(() -> StackConfig.from(new String[] {"--gateway-port=http"}, Map.of()))
+        assertThatIllegalArgumentException().isThrownBy(() -> from("--gateway-port=http"))
                 .withMessageContaining("gateway-port must be a port number");
-        assertThatIllegalArgumentException().isThrownBy(() -> StackConfig.from(new String[] {"--gateway=1"}, Map.of()))
+        assertThatIllegalArgumentException().isThrownBy(() -> from("--gateway=1"))
                 .withMessageContaining("Unknown setting --gateway");
-        assertThatIllegalArgumentException().isThrownBy(() -> StackConfig.from(new String[] {"--order-port=70000"}, Map.of()))
+        assertThatIllegalArgumentException().isThrownBy(() -> from("--order-port=70000"))
                 .withMessageContaining("order-port");
-        assertThatIllegalArgumentException().isThrownBy(() -> StackConfig.from(new String[] {"--database=mysql"}, Map.of()))
+        assertThatIllegalArgumentException().isThrownBy(() -> from("--database=mysql"))
                 .withMessageContaining("database must be h2 or postgres");
     }
 }

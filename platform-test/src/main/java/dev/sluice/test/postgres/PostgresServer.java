@@ -309,7 +309,9 @@ public final class PostgresServer implements AutoCloseable {
     /**
      * Where the files go when root started the server and {@code wanted} lies behind a folder 'nobody' cannot enter
      * (a clone in a home folder of mode 700, or in a {@code mktemp -d} folder): under {@code /var/tmp}, in a folder
-     * named after {@code wanted}, so that a server started again for the same folder finds its data.
+     * named after {@code wanted}, so that a server started again for the same folder finds its data. {@code wanted}
+     * is created too, with a note saying where the files are: deleting it (as a caller wanting an empty database
+     * does) deletes them, as if they had been there.
      */
     static Path relocated(Path wanted) throws IOException {
         Path base = Path.of("/var/tmp", "sluice-postgres");
@@ -317,6 +319,12 @@ public final class PostgresServer implements AutoCloseable {
         Files.setPosixFilePermissions(base, PosixFilePermissions.fromString("rwxr-xr-x"));
         String name = wanted.getFileName() + "-" + Integer.toHexString(wanted.toString().hashCode());
         Path folder = base.resolve(name);
+        Path note = wanted.resolve("RELOCATED");
+        if (!Files.exists(note)) {
+            ProcessReaper.delete(folder); // whatever is there belonged to a folder that has since been deleted
+            Files.createDirectories(wanted);
+            Files.writeString(note, "PostgreSQL's files for this folder are in " + folder + "\n");
+        }
         System.err.println("sluice: PostgreSQL runs as 'nobody', who cannot reach " + wanted + "; its files are in "
                 + folder + " instead");
         return folder;

@@ -75,6 +75,20 @@ class PostgresServerTest {
         }
         finally {
             server.close();
+        }
+        // Deleting the folder asked for deletes the data, as if it had been there: the next start is empty.
+        ProcessReaper.delete(closed.resolve("pg"));
+        PostgresServer again = PostgresServer.builder().folder(closed.resolve("pg")).start();
+        try {
+            String url = again.database("closed", "closed", "pw");
+            try (Connection c = DriverManager.getConnection(url, "closed", "pw"); Statement s = c.createStatement();
+                    ResultSet r = s.executeQuery("SELECT to_regclass('t') IS NULL")) {
+                r.next();
+                assertThat(r.getBoolean(1)).isTrue();
+            }
+        }
+        finally {
+            again.close();
             ProcessReaper.delete(PostgresServer.relocated(closed.resolve("pg")));
         }
     }
