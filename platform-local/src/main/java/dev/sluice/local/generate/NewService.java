@@ -94,8 +94,8 @@ public final class NewService {
             for (Path path : created.changed()) {
                 System.out.println("  " + root.relativize(path));
             }
-            System.out.printf("%nNext: ./mvnw -B -pl %s -am verify, then ./run-local.sh and%n"
-                    + "  curl http://localhost:8080/api/%s/greetings/Ada%n", created.module(), name);
+            System.out.printf("%nNext: ./mvnw -B -q install -DskipTests, ./mvnw -B -pl %s verify, then ./run-local.sh"
+                    + " and%n  curl http://localhost:8080/api/%s/greetings/Ada%n", created.module(), name);
         }
         catch (IllegalArgumentException | IllegalStateException e) {
             fail(e.getMessage());
