@@ -77,7 +77,8 @@ class OrderFlowTest {
 
         assertThat(rush.violations()).as("stock samples breaking an invariant").isEmpty();
         assertThat(rush.samples()).as("stock samples taken during the run").isGreaterThan(10);
-        assertThat(rush.statuses()).containsEntry(201, 100).containsEntry(409, 300);
+        assertThat(rush.statuses()).as("answers other than 201 and 409: %s", rush.unexpected())
+                .containsEntry(201, 100).containsEntry(409, 300);
         assertSettled(sku);
         assertItem(sku, 0, 0, 100);
         assertThat(api.stats(sku).body()).containsEntry("confirmed", 100).containsEntry("cancelled", 300)

@@ -55,7 +55,7 @@ final class OrderScenarios {
      * What a rush ended with: how many answers of each status, and the stock samples, taken all along, that broke
      * an invariant (a negative quantity, or available + reserved + sold other than the stock).
      */
-    record Rush(Map<Integer, Integer> statuses, List<String> violations, int samples) {
+    record Rush(Map<Integer, Integer> statuses, List<String> violations, int samples, List<String> unexpected) {
     }
 
     /** {@code clients} concurrent clients place {@code orders} single-unit orders against a stock of {@code stock}. */
@@ -78,11 +78,19 @@ final class OrderScenarios {
         });
         sampler.start();
         Map<Integer, Integer> statuses = new ConcurrentHashMap<>();
+        List<String> unexpected = new CopyOnWriteArrayList<>();
         AtomicInteger next = new AtomicInteger();
         try {
             inParallel(clients, () -> {
                 while (next.getAndIncrement() < orders) {
-                    statuses.merge(api.order(key(), sku, 1).status(), 1, Integer::sum);
+                    long began = System.currentTimeMillis();
+                    Api.Answer answer = api.order(key(), sku, 1);
+                    statuses.merge(answer.status(), 1, Integer::sum);
+                    if (answer.status() != 201 && answer.status() != 409) {
+                        // What a failure report needs: which component answered, what, and when.
+                        unexpected.add(java.time.Instant.ofEpochMilli(began) + " +" + (System.currentTimeMillis() - began)
+                                + " ms: " + answer.status() + " " + answer.raw().headers().map() + " " + answer.raw().body());
+                    }
                 }
                 return null;
             });
@@ -91,7 +99,7 @@ final class OrderScenarios {
             placing.set(false);
             sampler.join();
         }
-        return new Rush(Map.copyOf(statuses), List.copyOf(violations), samples.get());
+        return new Rush(Map.copyOf(statuses), List.copyOf(violations), samples.get(), List.copyOf(unexpected));
     }
 
     /**

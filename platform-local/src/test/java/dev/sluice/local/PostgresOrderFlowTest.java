@@ -64,7 +64,8 @@ class PostgresOrderFlowTest {
 
         assertThat(rush.violations()).as("stock samples breaking an invariant").isEmpty();
         assertThat(rush.samples()).isGreaterThan(10);
-        assertThat(rush.statuses()).containsEntry(201, 40).containsEntry(409, 120);
+        assertThat(rush.statuses()).as("answers other than 201 and 409: %s", rush.unexpected())
+                .containsEntry(201, 40).containsEntry(409, 120);
         scenarios.assertItem(sku, 0, 0, 40);
         assertThat(api.stats(sku).body()).containsEntry("confirmed", 40).containsEntry("cancelled", 120)
                 .containsEntry("pending", 0).containsEntry("confirmedQuantity", 40);
