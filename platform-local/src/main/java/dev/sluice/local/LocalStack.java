@@ -14,8 +14,8 @@ import java.util.Map;
 
 /**
  * The whole platform on loopback, started in dependency order: Redis Cluster, Seata TC, the services' databases,
- * the services found in the repository (see {@link ServiceModule}), the gateway. If one component fails, the ones already started are stopped again. {@link #close()} stops
- * everything in reverse order.
+ * the services found in the repository (see {@link ServiceModule}), the gateway. If one component fails, the ones
+ * already started are stopped again. {@link #close()} stops everything in reverse order.
  */
 public final class LocalStack implements AutoCloseable {
 

@@ -208,7 +208,9 @@ public final class NewService {
             for (Path descriptor : modules.map(m -> m.resolve("local-stack.properties")).filter(Files::isRegularFile)
                     .toList()) {
                 Properties properties = new Properties();
-                properties.load(Files.newBufferedReader(descriptor));
+                try (var in = Files.newBufferedReader(descriptor)) {
+                    properties.load(in);
+                }
                 ports.add(Integer.parseInt(properties.getProperty("port", "0").trim()));
             }
             return ports;
