@@ -11,10 +11,14 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
- * The whole platform on loopback, started in dependency order: Redis Cluster, Seata TC, the services' databases,
- * the services found in the repository (see {@link ServiceModule}), the gateway. If one component fails, the ones
+ * The whole platform on loopback, started in two waves: Redis Cluster, Seata TC and the services' databases, then
+ * the services found in the repository (see {@link ServiceModule}) and the gateway. If one component fails, the ones
  * already started are stopped again. {@link #close()} stops everything in reverse order.
  */
 public final class LocalStack implements AutoCloseable {
@@ -31,18 +35,23 @@ public final class LocalStack implements AutoCloseable {
     }
 
     /**
-     * Starts every component in order: the servers, the services' databases if any service has one, each service
-     * of {@link StackConfig#services()} in the root pom's order, then the gateway. Throws
-     * {@link ComponentFailedException} naming the one that failed.
+     * Starts every component in two waves, each wave's components side by side: the servers (Redis Cluster, Seata TC
+     * and, if any service has one, the services' databases), then each service of {@link StackConfig#services()} and
+     * the gateway. Nothing in the second wave needs another part of it to start: a service finds the others through
+     * the registry only when it calls them. Throws {@link ComponentFailedException} naming the one that failed.
      */
     public void start() {
         checkPortsAreFree();
         prepareLogDir();
         RedisClusterComponent redis = new RedisClusterComponent(config);
-        start(redis);
         SeataComponent tc = new SeataComponent(config);
-        start(tc);
-        Databases databases = startDatabases();
+        Databases databases = databases();
+        List<Component> servers = new ArrayList<>(List.of(redis, tc));
+        if (databases != null) {
+            servers.add(databases.server());
+        }
+        startTogether(servers);
+        List<Component> applications = new ArrayList<>();
         // The services register in the registry in the Redis Cluster; the gateway finds them there.
         for (ServiceModule service : config.services()) {
             List<String> arguments = new ArrayList<>(List.of("--sluice.tcc.tc-addresses=" + tc.address(),
@@ -52,7 +61,7 @@ public final class LocalStack implements AutoCloseable {
                 arguments.addAll(databases.arguments());
                 environment = databases.environment(service);
             }
-            startService(service.module(), config.portOf(service.module()), arguments, environment);
+            applications.add(service(service.module(), config.portOf(service.module()), arguments, environment));
         }
         List<String> gateway = new ArrayList<>(List.of(
                 "--management.server.port=" + config.gatewayManagementPort(),
@@ -61,37 +70,37 @@ public final class LocalStack implements AutoCloseable {
                 "--sluice.gateway.node-id=local-gateway-1",
                 "--sluice.gateway.store.state-file=" + config.runDir().resolve("gateway").resolve("last-applied.json")));
         gateway.addAll(List.of(adminToken.gatewayArguments()));
-        start(new BootAppComponent("platform-gateway", config, config.gatewayPort(), config.gatewayManagementPort(), gateway));
+        applications.add(new BootAppComponent("platform-gateway", config, config.gatewayPort(),
+                config.gatewayManagementPort(), gateway));
+        startTogether(applications);
     }
 
-    /** Starts a service, after keeping how, so that {@code add} can start more instances of it. */
-    private void startService(String service, int port, List<String> arguments, Map<String, String> environment) {
+    /** A service's component, after keeping how it is started, so that {@code add} can start more instances. */
+    private BootAppComponent service(String service, int port, List<String> arguments, Map<String, String> environment) {
         new LaunchFile(arguments, environment).write(LaunchFile.of(config, service));
-        start(new BootAppComponent(service, service, config, port, port, arguments, environment));
+        return new BootAppComponent(service, service, config, port, port, arguments, environment);
     }
 
     /**
      * H2 files in the run folder by default, served by an H2 server so that every instance of a service shares
      * them; with {@code --database=postgres}, a PostgreSQL server. Neither when no service has a database.
      */
-    private Databases startDatabases() {
+    private Databases databases() {
         if (config.services().stream().noneMatch(ServiceModule::hasDatabase)) {
             return null;
         }
         if (!config.usesPostgres()) {
             H2Component h2 = new H2Component(config);
-            start(h2);
-            return new Databases(List.of("--sluice.data-dir=" + config.dataDir()),
+            return new Databases(h2, List.of("--sluice.data-dir=" + config.dataDir()),
                     service -> h2.serviceEnvironment(service.database()));
         }
         PostgresComponent postgres = new PostgresComponent(config);
-        start(postgres);
-        return new Databases(List.of("--spring.profiles.active=postgres"),
+        return new Databases(postgres, List.of("--spring.profiles.active=postgres"),
                 service -> postgres.serviceEnvironment(service.database(), service.databaseEnvPrefix()));
     }
 
-    /** What a service needs to reach its database: arguments common to all, and its own environment. */
-    private record Databases(List<String> arguments,
+    /** The database server, and what a service needs to reach it: arguments common to all, and its own environment. */
+    private record Databases(Component server, List<String> arguments,
             java.util.function.Function<ServiceModule, Map<String, String>> environment) {
 
         Map<String, String> environment(ServiceModule service) {
@@ -99,19 +108,58 @@ public final class LocalStack implements AutoCloseable {
         }
     }
 
-    private void start(Component component) {
-        out.printf("starting %-26s", component.name());
+    /**
+     * Starts {@code components} side by side and returns once all are ready. If any fails, waits for the others to
+     * be done starting (so that none is left half-started behind {@link #close()}), then throws for the first one.
+     */
+    private void startTogether(List<Component> components) {
+        for (Component component : components) {
+            out.printf("starting %s%n", component.name());
+            started.add(component); // so that a half-started component is stopped too
+        }
         out.flush();
+        ExecutorService starters = Executors.newFixedThreadPool(components.size(), runnable -> {
+            Thread thread = new Thread(runnable, "local-stack-start");
+            thread.setDaemon(true);
+            return thread;
+        });
+        try {
+            List<Future<?>> starting = components.stream().<Future<?>>map(c -> starters.submit(() -> start(c))).toList();
+            RuntimeException first = null;
+            for (Future<?> one : starting) {
+                try {
+                    one.get();
+                }
+                catch (ExecutionException e) {
+                    if (first == null) {
+                        first = e.getCause() instanceof RuntimeException failed ? failed
+                                : new IllegalStateException(e.getCause());
+                    }
+                }
+            }
+            if (first != null) {
+                throw first;
+            }
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while the stack was starting", e);
+        }
+        finally {
+            starters.shutdownNow();
+        }
+    }
+
+    private void start(Component component) {
         long began = System.nanoTime();
-        started.add(component); // so that a half-started component is stopped too
         try {
             component.start();
         }
         catch (RuntimeException e) {
-            out.println("FAILED");
+            out.printf("%-26s FAILED%n", component.name());
             throw new ComponentFailedException(component.name(), component.log(), e);
         }
-        out.printf("ready in %4.1f s%n", (System.nanoTime() - began) / 1e9);
+        out.printf("%-26s ready in %4.1f s%n", component.name(), (System.nanoTime() - began) / 1e9);
     }
 
     private void checkPortsAreFree() {

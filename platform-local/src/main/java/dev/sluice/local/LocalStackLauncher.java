@@ -74,7 +74,8 @@ public final class LocalStackLauncher {
                                               --inventory-port=8102 for sample-inventory-service
               --gateway-port=8080             gateway traffic
               --gateway-management-port=8081  gateway health, metrics and the Admin API (/admin/v1)
-              --jvm-options="-Xmx384m ..."    options for every service JVM
+              --jvm-options="-Xmx384m ..."    options for every service JVM, by default -Xms64m -Xmx384m
+                                              -XX:+UseSerialGC -XX:TieredStopAtLevel=1 (C1 only: faster starts)
               --database=h2                   the services' databases: h2 (files) or postgres (a local
                                               PostgreSQL server, the services' 'postgres' profile)
               --postgres-port=5432            PostgreSQL, with --database=postgres

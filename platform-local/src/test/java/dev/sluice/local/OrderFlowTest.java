@@ -6,6 +6,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.TestMethodOrder;
 
 import java.time.Duration;
@@ -30,6 +31,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 class OrderFlowTest {
 
     static LocalStack stack;
+
+
+    @RegisterExtension
+
+    static final StackLogsOnFailure STACK_LOGS = new StackLogsOnFailure(() -> stack);
     static Api api;
     static OrderScenarios scenarios;
 

@@ -5,6 +5,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.TestMethodOrder;
 
 import java.sql.Connection;
@@ -26,6 +27,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 class PostgresOrderFlowTest {
 
     static LocalStack stack;
+
+
+    @RegisterExtension
+
+    static final StackLogsOnFailure STACK_LOGS = new StackLogsOnFailure(() -> stack);
     static Api api;
     static OrderScenarios scenarios;
 

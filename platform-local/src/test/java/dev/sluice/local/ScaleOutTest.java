@@ -3,6 +3,7 @@ package dev.sluice.local;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import tools.jackson.databind.json.JsonMapper;
 
 import java.net.URI;
@@ -37,6 +38,11 @@ class ScaleOutTest {
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     static LocalStack stack;
+
+
+    @RegisterExtension
+
+    static final StackLogsOnFailure STACK_LOGS = new StackLogsOnFailure(() -> stack);
     static Api api;
 
     @BeforeAll
