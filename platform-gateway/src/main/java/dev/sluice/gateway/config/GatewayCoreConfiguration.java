@@ -1,5 +1,6 @@
 package dev.sluice.gateway.config;
 
+import dev.sluice.gateway.problem.DecodeFailureProblems;
 import dev.sluice.gateway.problem.GatewayErrorHandler;
 import dev.sluice.traffic.address.ClientAddresses;
 import dev.sluice.traffic.cluster.ClusterMembers;
@@ -7,6 +8,7 @@ import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.reactor.netty.NettyServerCustomizer;
 import org.springframework.cloud.gateway.config.HttpClientCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -25,6 +27,14 @@ public class GatewayCoreConfiguration {
         return new GatewayErrorHandler();
     }
 
+    /**
+     * Answers what Netty cannot decode (414, 431, 400) as problem+json on the traffic port: see
+     * {@link DecodeFailureProblems}. The management port gets its own in {@link ManagementServerConfiguration}.
+     */
+    @Bean
+    NettyServerCustomizer decodeFailureProblems() {
+        return DecodeFailureProblems.customizer();
+    }
 
     /** The default timeout on the HTTP client itself: no per-request timer for routes that set no timeout. */
     @Bean

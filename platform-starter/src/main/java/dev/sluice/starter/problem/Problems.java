@@ -28,8 +28,12 @@ public final class Problems {
 
     /** A 400 listing every invalid field with its message. */
     public static ProblemDetail invalid(List<FieldError> errors) {
-        ProblemDetail problem = of(HttpStatus.BAD_REQUEST, "invalid_request",
-                errors.size() == 1 ? "1 field is invalid" : errors.size() + " fields are invalid");
+        return withErrors(of(HttpStatus.BAD_REQUEST, "invalid_request",
+                errors.size() == 1 ? "1 field is invalid" : errors.size() + " fields are invalid"), errors);
+    }
+
+    /** {@code problem} with its {@code errors} list: one {@code field}/{@code message} object per error. */
+    public static ProblemDetail withErrors(ProblemDetail problem, List<FieldError> errors) {
         problem.setProperty("errors", errors.stream().map(e -> Map.of("field", e.field(), "message", e.message())).toList());
         return problem;
     }

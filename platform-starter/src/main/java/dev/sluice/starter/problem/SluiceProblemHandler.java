@@ -20,7 +20,6 @@ import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExcep
 import java.net.URI;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -56,8 +55,8 @@ public class SluiceProblemHandler extends ResponseEntityExceptionHandler {
         if (field.isPresent()) {
             ProblemDetail problem = Problems.of(HttpStatus.BAD_REQUEST, "malformed_body",
                     "The request body's " + field.get() + " has the wrong type or format");
-            problem.setProperty("errors", List.of(Map.of("field", field.get(), "message", "has the wrong type or format")));
-            return ResponseEntity.badRequest().body(problem);
+            return ResponseEntity.badRequest().body(Problems.withErrors(problem,
+                    List.of(new Problems.FieldError(field.get(), "has the wrong type or format"))));
         }
         return ResponseEntity.badRequest().body(Problems.of(HttpStatus.BAD_REQUEST, "malformed_body",
                 "The request body is missing or is not valid JSON of the expected shape"));
