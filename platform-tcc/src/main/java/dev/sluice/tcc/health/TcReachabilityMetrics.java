@@ -25,9 +25,11 @@ public class TcReachabilityMetrics implements MeterBinder {
     @Override
     public void bindTo(MeterRegistry registry) {
         for (String address : addresses) {
+            // A strong reference: a gauge holds its object weakly, and nothing else holds a Check, so after a
+            // garbage collection the gauge would read NaN.
             Gauge.builder("sluice.tcc.coordinator.reachable", new Check(address), Check::value)
                     .description("1 while this service can connect to the Seata TC").tag("address", address)
-                    .register(registry);
+                    .strongReference(true).register(registry);
         }
     }
 
