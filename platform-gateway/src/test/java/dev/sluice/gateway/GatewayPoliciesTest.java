@@ -127,6 +127,13 @@ class GatewayPoliciesTest {
     }
 
     @Test
+    void aRouteTimeoutLongerThanTheGatewayDefaultIsWaitedInFull() throws Exception {
+        // 1.5 s: past the gateway's 1 s default, within the route's 3 s. Orders (40 s against a 30 s default) need it.
+        HttpResponse<String> response = send(request("/patient/slow/1500/x"));
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    }
+
+    @Test
     void idempotentRequestsAreRetriedUntilTheUpstreamRecovers() throws Exception {
         String id = UUID.randomUUID().toString();
         HttpResponse<String> response = send(request("/flaky/2/get").header("X-Test-Id", id));

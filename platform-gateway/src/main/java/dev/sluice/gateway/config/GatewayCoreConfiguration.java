@@ -9,7 +9,6 @@ import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.reactor.netty.NettyServerCustomizer;
-import org.springframework.cloud.gateway.config.HttpClientCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
@@ -34,12 +33,6 @@ public class GatewayCoreConfiguration {
     @Bean
     NettyServerCustomizer decodeFailureProblems() {
         return DecodeFailureProblems.customizer();
-    }
-
-    /** The default timeout on the HTTP client itself: no per-request timer for routes that set no timeout. */
-    @Bean
-    HttpClientCustomizer sluiceDefaultResponseTimeout(SluiceGatewayProperties properties) {
-        return client -> client.responseTimeout(properties.defaultTimeout());
     }
 
     @Bean

@@ -28,7 +28,8 @@ public class RouteModelConfiguration {
     @Bean
     RouteCompiler routeCompiler(PathRoutePredicateFactory paths, HostRoutePredicateFactory hosts,
             List<RouteFilterFactory> policies, SluiceGatewayProperties properties) {
-        return new RouteCompiler(paths, hosts, policies, new UpstreamGuard(properties.allowedInternalUpstreams()));
+        return new RouteCompiler(paths, hosts, policies, new UpstreamGuard(properties.allowedInternalUpstreams()),
+                properties.defaultTimeout());
     }
 
     @Bean
