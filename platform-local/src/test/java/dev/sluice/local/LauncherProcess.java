@@ -62,8 +62,26 @@ final class LauncherProcess implements AutoCloseable {
         return process.descendants().toList();
     }
 
+    /**
+     * Sends {@code signal} to the launcher. Ctrl-C (INT) becomes TERM when this JVM runs with INT ignored, as a
+     * background job of a non-interactive shell does: the launcher inherits that, and the JVM then never sees an
+     * INT. Both end in the same shutdown hook.
+     */
     void signal(String signal) throws Exception {
-        new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).start().waitFor();
+        String sent = signal.equals("INT") && interruptIgnored() ? "TERM" : signal;
+        new ProcessBuilder("kill", "-" + sent, Long.toString(process.pid())).start().waitFor();
+    }
+
+    /** Whether SIGINT (2) is in this process's ignored set, SigIgn in /proc/self/status (Linux). */
+    private static boolean interruptIgnored() {
+        try {
+            return java.nio.file.Files.readAllLines(Path.of("/proc/self/status")).stream()
+                    .filter(line -> line.startsWith("SigIgn:"))
+                    .anyMatch(line -> (Long.parseUnsignedLong(line.substring(7).trim(), 16) & 0x2) != 0);
+        }
+        catch (java.io.IOException | RuntimeException e) {
+            return false;
+        }
     }
 
     int awaitExit(Duration timeout) throws InterruptedException {
