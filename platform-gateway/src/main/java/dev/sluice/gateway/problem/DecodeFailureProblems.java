@@ -2,6 +2,7 @@ package dev.sluice.gateway.problem;
 
 import dev.sluice.starter.problem.ProblemJson;
 import dev.sluice.starter.problem.Problems;
+import dev.sluice.starter.problem.StatusCodes;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -80,24 +81,20 @@ public class DecodeFailureProblems extends ChannelInboundHandlerAdapter {
 
     static FullHttpResponse problem(Throwable cause) {
         int status;
-        String code;
         String detail;
         if (cause instanceof TooLongHttpLineException) {
             status = 414;
-            code = "uri_too_long";
             detail = "The request line (method, URI and version) is longer than the gateway accepts";
         }
         else if (cause instanceof TooLongHttpHeaderException || cause instanceof TooLongFrameException) {
             status = 431;
-            code = "request_header_fields_too_large";
             detail = "The request's headers are larger than the gateway accepts";
         }
         else {
             status = 400;
-            code = "bad_request";
             detail = "The request is not valid HTTP";
         }
-        byte[] body = ProblemJson.toJson(Problems.of(HttpStatusCode.valueOf(status), code, detail))
+        byte[] body = ProblemJson.toJson(Problems.of(HttpStatusCode.valueOf(status), StatusCodes.code(status), detail))
                 .getBytes(StandardCharsets.UTF_8);
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status),
                 Unpooled.wrappedBuffer(body));

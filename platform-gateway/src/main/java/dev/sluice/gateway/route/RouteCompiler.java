@@ -116,8 +116,7 @@ public class RouteCompiler {
      */
     private Map<String, Object> metadata(RouteDocument document) {
         Map<String, Object> metadata = new HashMap<>();
-        metadata.put(RouteMetadataUtils.RESPONSE_TIMEOUT_ATTR,
-                (document.timeout() != null ? document.timeout() : defaultTimeout).toMillis());
+        metadata.put(RouteMetadataUtils.RESPONSE_TIMEOUT_ATTR, document.timeoutOr(defaultTimeout).toMillis());
         if (document.loadBalancer() != null) {
             metadata.put(LoadBalancerPolicy.METADATA, document.loadBalancer().toBalancing());
         }

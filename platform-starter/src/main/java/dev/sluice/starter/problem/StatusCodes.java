@@ -5,12 +5,12 @@ import org.springframework.http.HttpStatus;
 import java.util.Locale;
 
 /** A problem {@code code} for a bare HTTP status, when nothing more specific is known: 414 is {@code uri_too_long}. */
-final class StatusCodes {
+public final class StatusCodes {
 
     private StatusCodes() {
     }
 
-    static String code(int status) {
+    public static String code(int status) {
         HttpStatus known = HttpStatus.resolve(status);
         if (known == null) {
             return status >= 500 ? "server_error" : "bad_request";
@@ -19,7 +19,7 @@ final class StatusCodes {
     }
 
     /** A detail a client can act on, with nothing about the server's internals. */
-    static String detail(int status) {
+    public static String detail(int status) {
         return switch (status) {
             case 400 -> "The request is malformed";
             case 404 -> "Nothing is served at this path";
