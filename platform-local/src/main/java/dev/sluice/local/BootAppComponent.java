@@ -30,6 +30,7 @@ final class BootAppComponent implements Component {
     private final int healthPort;
     private final List<String> arguments;
     private final Map<String, String> environment;
+    private final String address;
     private ManagedProcess process;
 
     /**
@@ -47,6 +48,11 @@ final class BootAppComponent implements Component {
      */
     BootAppComponent(String name, String module, StackConfig config, int port, int healthPort, List<String> arguments,
             Map<String, String> environment) {
+        this(name, module, config, port, healthPort, arguments, environment, "127.0.0.1");
+    }
+
+    private BootAppComponent(String name, String module, StackConfig config, int port, int healthPort,
+            List<String> arguments, Map<String, String> environment, String address) {
         this.name = name;
         this.module = module;
         this.config = config;
@@ -54,6 +60,15 @@ final class BootAppComponent implements Component {
         this.healthPort = healthPort;
         this.arguments = List.copyOf(arguments);
         this.environment = Map.copyOf(environment);
+        this.address = address;
+    }
+
+    /**
+     * This instance listening on another loopback address ({@code 127.0.0.2}...), its actuator included: instances
+     * of one service on one port, as pods behind a Kubernetes Service are.
+     */
+    BootAppComponent at(String loopbackAddress) {
+        return new BootAppComponent(name, module, config, port, healthPort, arguments, environment, loopbackAddress);
     }
 
     @Override
@@ -73,10 +88,12 @@ final class BootAppComponent implements Component {
         command.add("-jar");
         command.add(jar.toString());
         command.add("--server.port=" + port);
-        command.add("--server.address=127.0.0.1");
+        command.add("--server.address=" + address);
         command.addAll(arguments);
         process = ManagedProcess.start(name, command, config.runDir(), Path.of(log()), environment);
-        URI readiness = URI.create("http://127.0.0.1:" + healthPort + "/actuator/health/readiness");
+        // A separate management port stays on 127.0.0.1 (management.server.address), else actuator is on the app's.
+        URI readiness = URI.create("http://" + (healthPort == port ? address : "127.0.0.1") + ":" + healthPort
+                + "/actuator/health/readiness");
         Await.until(name + " readiness at " + readiness, START_TIMEOUT, process, () -> isReady(readiness));
     }
 
@@ -110,7 +127,7 @@ final class BootAppComponent implements Component {
 
     @Override
     public String url() {
-        String url = "http://127.0.0.1:" + port;
+        String url = "http://" + address + ":" + port;
         return healthPort == port ? url : url + " (management http://127.0.0.1:" + healthPort + ")";
     }
 

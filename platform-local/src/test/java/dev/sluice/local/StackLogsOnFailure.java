@@ -31,10 +31,17 @@ final class StackLogsOnFailure implements InvocationInterceptor {
     private static final int LINES_PER_LOG = 6;
     private static final int LINE_LENGTH = 240;
 
-    private final Supplier<LocalStack> stack;
+    private final Supplier<List<Component>> components;
+    private final Supplier<Path> logDir;
 
     StackLogsOnFailure(Supplier<LocalStack> stack) {
-        this.stack = stack;
+        this(() -> stack.get() == null ? null : stack.get().components(), () -> stack.get().config().logDir());
+    }
+
+    /** For a test that starts its components itself: those started so far (null: none), and where they log. */
+    StackLogsOnFailure(Supplier<List<Component>> components, Supplier<Path> logDir) {
+        this.components = components;
+        this.logDir = logDir;
     }
 
     @Override
@@ -44,24 +51,24 @@ final class StackLogsOnFailure implements InvocationInterceptor {
             invocation.proceed();
         }
         catch (AssertionError | Exception failure) {
-            LocalStack current = stack.get();
-            if (current == null) {
+            List<Component> current = components.get();
+            if (current == null || current.isEmpty()) {
                 throw failure;
             }
-            AssertionError described = new AssertionError(failure.getMessage() + "\n" + describe(current), failure);
+            AssertionError described = new AssertionError(failure.getMessage() + "\n" + describe(current,
+                    logDir.get()), failure);
             described.setStackTrace(failure.getStackTrace());
             throw described;
         }
     }
 
-    static String describe(LocalStack stack) {
+    static String describe(List<Component> components, Path logs) {
         StringBuilder text = new StringBuilder("-- the stack when the test failed --\n");
-        for (Component component : stack.components()) {
+        for (Component component : components) {
             text.append(component.name()).append(": ");
             List<String> states = component.pids().stream().map(StackLogsOnFailure::state).toList();
             text.append(states.isEmpty() ? "not running" : String.join(", ", states)).append('\n');
         }
-        Path logs = stack.config().logDir();
         try (Stream<Path> files = Files.list(logs)) {
             for (Path log : files.filter(f -> !f.getFileName().toString().startsWith("redis-")).sorted().toList()) {
                 List<String> last = lastWarnings(log);

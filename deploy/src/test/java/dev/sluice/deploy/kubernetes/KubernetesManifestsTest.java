@@ -52,13 +52,24 @@ import static org.junit.jupiter.api.Assertions.fail;
 class KubernetesManifestsTest {
 
     /**
-     * What each workload's code does with the Kubernetes API: its Role may grant these and nothing more. The gateway
-     * resolves lb:// names with Spring Cloud Kubernetes' fabric8 discovery, which gets, lists and watches pods,
-     * services and endpoints.
+     * What each workload's code does with the Kubernetes API: its Role may grant these and nothing more. Every
+     * service, the gateway included, has the starter's Spring Cloud Kubernetes (fabric8): discovery gets and lists
+     * services, lists endpoints and gets its own pod; configuration gets its own ConfigMap and Secret by name
+     * ({@code read-type: SINGLE}, polled). The order service has a singleton job, so it also runs for leader through
+     * a Lease, which the fabric8 elector gets, creates and patches.
      */
+    private static final Set<String> SPRING_CLOUD_KUBERNETES = Set.of("services:get", "services:list",
+            "endpoints:list", "pods:get", "configmaps:get", "secrets:get");
     private static final Map<String, Set<String>> API_USE = Map.of(
-            "platform-gateway", Set.of("pods:get", "pods:list", "pods:watch", "services:get", "services:list",
-                    "services:watch", "endpoints:get", "endpoints:list", "endpoints:watch"));
+            "platform-gateway", SPRING_CLOUD_KUBERNETES,
+            "sample-inventory-service", SPRING_CLOUD_KUBERNETES,
+            "sample-order-service", union(SPRING_CLOUD_KUBERNETES, Set.of("leases:get", "leases:create", "leases:patch")));
+
+    private static Set<String> union(Set<String> one, Set<String> other) {
+        Set<String> both = new TreeSet<>(one);
+        both.addAll(other);
+        return both;
+    }
 
     static boolean kubectl;
 
