@@ -99,10 +99,9 @@ VARS
 }
 
 stop() {
-  [ -f "$PIDFILE" ] || return 0
-  local pid
-  pid=$(cat "$PIDFILE")
-  if kill -0 "$pid" 2> /dev/null; then
+  local pid=""
+  [ -f "$PIDFILE" ] && pid=$(cat "$PIDFILE")
+  if [ -n "$pid" ] && kill -0 "$pid" 2> /dev/null; then
     log "stopping dockerd ($pid)"
     kill -TERM "$pid"
     for _ in $(seq 1 60); do
@@ -113,6 +112,11 @@ stop() {
   fi
   # containerd and its shims exit with dockerd; make sure none outlives it.
   pkill -f "containerd.*$ENGINE_DIR" 2> /dev/null || true
+  # dockerd bind-mounts its data root (and containers' filesystems under it); one that did not finish its stop
+  # leaves them mounted, and the next run could not clear the folder. Deepest first.
+  awk -v dir="$ENGINE_DIR" 'index($2, dir) == 1 { print $2 }' /proc/mounts | sort -r | while read -r mounted; do
+    umount -l "$mounted" 2> /dev/null || true
+  done
   rm -f "$PIDFILE"
 }
 
