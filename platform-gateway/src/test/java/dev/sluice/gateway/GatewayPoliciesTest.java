@@ -1,5 +1,6 @@
 package dev.sluice.gateway;
 
+import dev.sluice.gateway.pipeline.FilterOrder;
 import dev.sluice.test.http.TestBackend;
 import dev.sluice.test.process.Ports;
 import dev.sluice.test.redis.RedisCluster;
@@ -73,6 +74,41 @@ class GatewayPoliciesTest {
         }
         a.close();
         b.close();
+    }
+
+    // --- the path ------------------------------------------------------------------------------------------------
+
+    /**
+     * FilterOrder is the one list of where each filter runs: every global filter of the running gateway, ours and
+     * Spring Cloud Gateway's, is in it at the order it runs with, and every filter of every route (which uses each
+     * policy at least once here) runs at a policy's place. A filter added without a place fails here.
+     */
+    @Test
+    void everyFilterOnTheWayHasItsPlaceInFilterOrder() {
+        Map<String, Integer> global = new java.util.TreeMap<>();
+        gateway.getBeansOfType(org.springframework.cloud.gateway.filter.GlobalFilter.class).values().forEach(filter ->
+                global.put(org.springframework.aop.support.AopUtils.getTargetClass(filter).getSimpleName(),
+                        orderOf(filter)));
+        assertThat(global).isNotEmpty();
+        assertThat(FilterOrder.GLOBAL_FILTERS).as("FilterOrder's places for the running gateway's global filters")
+                .containsAllEntriesOf(global);
+
+        Set<Integer> policyPlaces = new HashSet<>(FilterOrder.ROUTE_FILTERS.values());
+        Set<Integer> seen = new HashSet<>();
+        gateway.getBean(org.springframework.cloud.gateway.route.RouteLocator.class).getRoutes()
+                .toStream().forEach(route -> route.getFilters().forEach(filter -> {
+                    int order = orderOf(filter);
+                    assertThat(policyPlaces).as("route " + route.getId() + "'s filter " + filter).contains(order);
+                    seen.add(order);
+                }));
+        assertThat(seen).as("the policies' routes in application-policies.yml").containsAll(policyPlaces);
+    }
+
+    private static int orderOf(Object filter) {
+        return filter instanceof org.springframework.core.Ordered ordered ? ordered.getOrder()
+                : org.springframework.core.annotation.OrderUtils.getOrder(
+                        org.springframework.aop.support.AopUtils.getTargetClass(filter),
+                        org.springframework.core.Ordered.LOWEST_PRECEDENCE);
     }
 
     // --- routing -------------------------------------------------------------------------------------------------

@@ -145,8 +145,10 @@ class KubernetesPlatformTest {
                 "--sluice.management.tokens[0].sha256=" + sha256(VIEWER_TOKEN));
         List<String> services = new ArrayList<>(common);
         services.addAll(List.of("--sluice.tcc.tc-addresses=" + tc.address(), "--spring.profiles.active=postgres",
-                // The singleton job asks at once and often, so the election starts early.
-                "--sample.orders.sweep-every=1s"));
+                // The singleton job asks at once and often, so the election starts early; a dead leader's Lease
+                // runs out in 6 s rather than 15.
+                "--sample.orders.sweep-every=1s", "--sluice.kubernetes.leader.lease-duration=6s",
+                "--sluice.kubernetes.leader.renew-deadline=4s", "--sluice.kubernetes.leader.retry-period=1s"));
         serviceArguments = services;
         List<String> gateway = new ArrayList<>(common);
         gateway.addAll(List.of("--management.server.port=" + config.gatewayManagementPort(),

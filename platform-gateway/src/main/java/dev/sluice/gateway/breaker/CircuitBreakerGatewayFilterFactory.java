@@ -4,7 +4,7 @@ import dev.sluice.gateway.cache.ResponseCache;
 import dev.sluice.gateway.cache.ResponseCacheGatewayFilterFactory;
 import dev.sluice.gateway.problem.GatewayProblem;
 import dev.sluice.gateway.problem.ProblemResponses;
-import dev.sluice.gateway.route.FilterOrder;
+import dev.sluice.gateway.pipeline.FilterOrder;
 import dev.sluice.gateway.route.RouteDocument;
 import dev.sluice.gateway.route.RouteFilterFactory;
 import dev.sluice.gateway.route.RouteJson;

@@ -1,6 +1,6 @@
 package dev.sluice.gateway.cache;
 
-import dev.sluice.gateway.route.FilterOrder;
+import dev.sluice.gateway.pipeline.FilterOrder;
 import dev.sluice.gateway.route.RouteDocument;
 import dev.sluice.gateway.route.RouteFilterFactory;
 import dev.sluice.gateway.route.Violations;

@@ -1,5 +1,6 @@
 package dev.sluice.gateway.observability;
 
+import dev.sluice.gateway.pipeline.FilterOrder;
 import dev.sluice.traffic.address.ClientAddresses;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,7 +37,7 @@ public class AccessLogFilter implements GlobalFilter, Ordered {
 
     @Override
     public int getOrder() {
-        return Ordered.HIGHEST_PRECEDENCE + 20;
+        return FilterOrder.ACCESS_LOG;
     }
 
     @Override

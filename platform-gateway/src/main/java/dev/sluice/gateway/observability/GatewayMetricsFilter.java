@@ -1,5 +1,6 @@
 package dev.sluice.gateway.observability;
 
+import dev.sluice.gateway.pipeline.FilterOrder;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;
@@ -33,7 +34,7 @@ public class GatewayMetricsFilter implements GlobalFilter, Ordered {
 
     @Override
     public int getOrder() {
-        return Ordered.HIGHEST_PRECEDENCE + 10; // outside every policy, so rejections are counted too
+        return FilterOrder.METRICS;
     }
 
     @Override

@@ -1,10 +1,10 @@
 package dev.sluice.gateway.observability;
 
+import dev.sluice.gateway.pipeline.FilterOrder;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;
 import org.springframework.cloud.gateway.filter.GlobalFilter;
-import org.springframework.cloud.gateway.filter.NettyRoutingFilter;
 import org.springframework.cloud.gateway.route.Route;
 import org.springframework.core.Ordered;
 import org.springframework.web.server.ServerWebExchange;
@@ -31,7 +31,7 @@ public class UpstreamTimingFilter implements GlobalFilter, Ordered {
 
     @Override
     public int getOrder() {
-        return NettyRoutingFilter.ORDER - 1;
+        return FilterOrder.UPSTREAM_TIMING;
     }
 
     @Override

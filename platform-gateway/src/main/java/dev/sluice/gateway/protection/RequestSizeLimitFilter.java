@@ -1,5 +1,6 @@
 package dev.sluice.gateway.protection;
 
+import dev.sluice.gateway.pipeline.FilterOrder;
 import dev.sluice.gateway.problem.GatewayProblem;
 import dev.sluice.gateway.problem.ProblemResponses;
 import dev.sluice.gateway.support.BufferedBody;
@@ -36,7 +37,7 @@ public class RequestSizeLimitFilter implements GlobalFilter, Ordered {
 
     @Override
     public int getOrder() {
-        return Ordered.HIGHEST_PRECEDENCE + 30;
+        return FilterOrder.REQUEST_SIZE_LIMIT;
     }
 
     @Override

@@ -3,7 +3,7 @@ package dev.sluice.gateway.retry;
 import dev.sluice.traffic.retry.ReplaySafety;
 import dev.sluice.traffic.retry.RetryBudget;
 
-import dev.sluice.gateway.route.FilterOrder;
+import dev.sluice.gateway.pipeline.FilterOrder;
 import dev.sluice.gateway.route.RouteDocument;
 import dev.sluice.gateway.route.RouteFilterFactory;
 import dev.sluice.gateway.route.Violations;

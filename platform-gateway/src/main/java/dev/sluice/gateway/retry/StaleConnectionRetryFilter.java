@@ -1,5 +1,6 @@
 package dev.sluice.gateway.retry;
 
+import dev.sluice.gateway.pipeline.FilterOrder;
 import dev.sluice.traffic.retry.ReplaySafety;
 
 import dev.sluice.gateway.support.BufferedBody;
@@ -7,7 +8,6 @@ import dev.sluice.gateway.support.UpstreamFailures;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;
 import org.springframework.cloud.gateway.filter.GlobalFilter;
-import org.springframework.cloud.gateway.filter.NettyRoutingFilter;
 import org.springframework.cloud.gateway.route.Route;
 import org.springframework.cloud.gateway.support.ServerWebExchangeUtils;
 import org.springframework.core.Ordered;
@@ -45,7 +45,7 @@ public class StaleConnectionRetryFilter implements GlobalFilter, Ordered {
     /** Just above Gateway's Netty routing filter (and the upstream timer), so only the upstream call is repeated. */
     @Override
     public int getOrder() {
-        return NettyRoutingFilter.ORDER - 2;
+        return FilterOrder.STALE_CONNECTION_RETRY;
     }
 
     @Override

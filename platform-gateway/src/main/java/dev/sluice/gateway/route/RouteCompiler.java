@@ -1,6 +1,7 @@
 package dev.sluice.gateway.route;
 
 import dev.sluice.gateway.loadbalancer.LoadBalancerPolicy;
+import dev.sluice.gateway.pipeline.FilterOrder;
 import org.springframework.cloud.gateway.filter.GatewayFilter;
 import org.springframework.cloud.gateway.filter.OrderedGatewayFilter;
 import org.springframework.cloud.gateway.filter.factory.StripPrefixGatewayFilterFactory;

@@ -11,7 +11,7 @@ public interface RouteFilterFactory {
 
     /**
      * @param violations where to report what only compiling finds (a schema that does not parse, for example)
-     * @return the filter, ordered by {@link FilterOrder}, or {@code null} when the route does not use the policy
+     * @return the filter, ordered by {@link dev.sluice.gateway.pipeline.FilterOrder}, or {@code null} when the route does not use the policy
      */
     @Nullable
     GatewayFilter apply(RouteDocument route, Violations violations);

@@ -5,7 +5,7 @@ import com.networknt.schema.Schema;
 import com.networknt.schema.path.NodePath;
 import dev.sluice.gateway.problem.GatewayProblem;
 import dev.sluice.gateway.problem.ProblemResponses;
-import dev.sluice.gateway.route.FilterOrder;
+import dev.sluice.gateway.pipeline.FilterOrder;
 import dev.sluice.gateway.route.RouteDocument;
 import dev.sluice.gateway.route.RouteFilterFactory;
 import dev.sluice.gateway.route.Violations;

@@ -41,9 +41,11 @@ public class LeaseJobOwnership implements JobOwnership, DisposableBean {
     private final String identity;
     private final LeaderElectionConfig config;
     private final Duration retryPeriod;
-    private CompletableFuture<?> election;
-    private boolean released;
     private final Duration renewDeadline;
+    /** The running election, if any; guarded by this. */
+    private CompletableFuture<?> election;
+    /** Set by a graceful stop: no election runs again. Guarded by this. */
+    private boolean released;
     /** The fencing token of this pod's leadership; null while another pod leads. */
     private volatile Long token;
     /** When this pod last wrote the Lease as its holder ({@link System#nanoTime()}). */

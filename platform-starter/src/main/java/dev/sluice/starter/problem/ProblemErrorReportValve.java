@@ -3,7 +3,6 @@ package dev.sluice.starter.problem;
 import org.apache.catalina.connector.Request;
 import org.apache.catalina.connector.Response;
 import org.apache.catalina.valves.ErrorReportValve;
-import org.springframework.http.HttpStatusCode;
 
 import java.io.IOException;
 import java.io.Writer;
@@ -27,8 +26,7 @@ public class ProblemErrorReportValve extends ErrorReportValve {
         if (status < 400 || response.getContentWritten() > 0 || !response.setErrorReported()) {
             return;
         }
-        String body = ProblemJson.toJson(Problems.of(HttpStatusCode.valueOf(status), StatusCodes.code(status),
-                StatusCodes.detail(status)));
+        String body = ProblemJson.toJson(Problems.forStatus(status));
         try {
             response.setContentType("application/problem+json");
             response.setCharacterEncoding(StandardCharsets.UTF_8.name());

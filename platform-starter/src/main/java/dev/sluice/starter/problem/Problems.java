@@ -26,6 +26,11 @@ public final class Problems {
         return problem;
     }
 
+    /** The problem for a bare status code, with its standard code and detail ({@link StatusCodes}). */
+    public static ProblemDetail forStatus(int status) {
+        return of(HttpStatusCode.valueOf(status), StatusCodes.code(status), StatusCodes.detail(status));
+    }
+
     /** A 400 listing every invalid field with its message. */
     public static ProblemDetail invalid(List<FieldError> errors) {
         return withErrors(of(HttpStatus.BAD_REQUEST, "invalid_request",
