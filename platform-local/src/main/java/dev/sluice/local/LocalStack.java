@@ -50,7 +50,7 @@ public final class LocalStack implements AutoCloseable {
         if (databases != null) {
             servers.add(databases.server());
         }
-        startTogether(servers);
+        startTogether(servers, started, out);
         List<Component> applications = new ArrayList<>();
         // The services register in the registry in the Redis Cluster; the gateway finds them there.
         for (ServiceModule service : config.services()) {
@@ -72,7 +72,7 @@ public final class LocalStack implements AutoCloseable {
         gateway.addAll(List.of(adminToken.gatewayArguments()));
         applications.add(new BootAppComponent("platform-gateway", config, config.gatewayPort(),
                 config.gatewayManagementPort(), gateway));
-        startTogether(applications);
+        startTogether(applications, started, out);
     }
 
     /** A service's component, after keeping how it is started, so that {@code add} can start more instances. */
@@ -109,10 +109,11 @@ public final class LocalStack implements AutoCloseable {
     }
 
     /**
-     * Starts {@code components} side by side and returns once all are ready. If any fails, waits for the others to
-     * be done starting (so that none is left half-started behind {@link #close()}), then throws for the first one.
+     * Starts {@code components} side by side and returns once all are ready, first adding them to {@code started}
+     * (what a close stops). If any fails, waits for the others to be done starting (so that none is left
+     * half-started behind {@link #close()}), then throws {@link ComponentFailedException} for the first one.
      */
-    private void startTogether(List<Component> components) {
+    static void startTogether(List<Component> components, List<Component> started, PrintStream out) {
         for (Component component : components) {
             out.printf("starting %s%n", component.name());
             started.add(component); // so that a half-started component is stopped too
@@ -124,7 +125,7 @@ public final class LocalStack implements AutoCloseable {
             return thread;
         });
         try {
-            List<Future<?>> starting = components.stream().<Future<?>>map(c -> starters.submit(() -> start(c))).toList();
+            List<Future<?>> starting = components.stream().<Future<?>>map(c -> starters.submit(() -> start(c, out))).toList();
             RuntimeException first = null;
             for (Future<?> one : starting) {
                 try {
@@ -150,7 +151,7 @@ public final class LocalStack implements AutoCloseable {
         }
     }
 
-    private void start(Component component) {
+    private static void start(Component component, PrintStream out) {
         long began = System.nanoTime();
         try {
             component.start();

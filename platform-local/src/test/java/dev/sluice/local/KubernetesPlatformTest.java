@@ -1,5 +1,6 @@
 package dev.sluice.local;
 
+import dev.sluice.test.kubernetes.Kubectl;
 import dev.sluice.test.process.Await;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
@@ -13,7 +14,6 @@ import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -40,14 +40,8 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * The platform as {@code deploy/kubernetes/overlays/dev} deploys it, with Spring Cloud Kubernetes doing the work the
@@ -385,47 +379,21 @@ class KubernetesPlatformTest {
         }
     }
 
-    private static void startTogether(List<Component> components) throws Exception {
-        started.addAll(components); // a half-started component is stopped too
-        ExecutorService starters = Executors.newFixedThreadPool(components.size());
+    /** LocalStack's start of a wave; a failure carries each component's state and last warnings. */
+    private static void startTogether(List<Component> components) {
         try {
-            List<Future<?>> starting = components.stream().<Future<?>>map(c -> starters.submit(() -> {
-                try {
-                    c.start();
-                }
-                catch (RuntimeException e) {
-                    throw new IllegalStateException(c.name() + " did not start\n"
-                            + StackLogsOnFailure.describe(started, config.logDir()), e);
-                }
-            })).toList();
-            for (Future<?> one : starting) {
-                one.get(5, TimeUnit.MINUTES);
-            }
+            LocalStack.startTogether(components, started, System.out);
         }
-        finally {
-            starters.shutdownNow();
+        catch (RuntimeException e) {
+            throw new IllegalStateException(e.getMessage() + "\n" + StackLogsOnFailure.describe(started,
+                    config.logDir()), e);
         }
     }
 
-    /** {@code kubectl kustomize} of the dev overlay; without kubectl the test skips, unless CI requires it. */
+    /** The dev overlay's objects; without kubectl the test skips, unless CI requires it. */
     private static List<HasMetadata> render() throws Exception {
-        boolean found = Stream.of(Objects.requireNonNullElse(System.getenv("PATH"), "").split(":"))
-                .anyMatch(dir -> Files.isExecutable(Path.of(dir, "kubectl")));
-        if (!found) {
-            String why = "kubectl is not on the PATH, so the dev overlay cannot be rendered";
-            if ("true".equals(System.getenv("SLUICE_REQUIRE_KUBECTL"))) {
-                fail("SLUICE_REQUIRE_KUBECTL=true but " + why);
-            }
-            Assumptions.abort("Skipped: " + why + ". Install kubectl (it includes kustomize) to run it.");
-        }
-        Process kubectl = new ProcessBuilder("kubectl", "kustomize", OVERLAY.toString()).start();
-        byte[] out = kubectl.getInputStream().readAllBytes();
-        String err = new String(kubectl.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!kubectl.waitFor(60, TimeUnit.SECONDS) || kubectl.exitValue() != 0) {
-            kubectl.destroyForcibly();
-            fail("kubectl kustomize " + OVERLAY + " failed: " + err);
-        }
-        return client.load(new ByteArrayInputStream(out)).items();
+        return client.load(new ByteArrayInputStream(Kubectl.kustomize(OVERLAY).getBytes(StandardCharsets.UTF_8)))
+                .items();
     }
 
     private static String sha256(String token) throws Exception {

@@ -3,18 +3,17 @@ package dev.sluice.deploy.kubernetes;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import dev.sluice.test.kubernetes.Kubectl;
 
 import java.io.IOException;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The Kubernetes manifests under {@code deploy/kubernetes}, read strictly with the fabric8 model: a document of a
@@ -60,17 +59,9 @@ final class Manifests {
         return parse(Files.readString(file), ROOT.relativize(file).toString());
     }
 
-    /** {@code kubectl kustomize DIR}: the objects an overlay renders to. */
+    /** {@code kubectl kustomize DIR}: the objects an overlay renders to (the test skips without kubectl). */
     static List<HasMetadata> render(Path kustomization) throws IOException, InterruptedException {
-        Process kubectl = new ProcessBuilder("kubectl", "kustomize", kustomization.toString()).redirectErrorStream(false)
-                .start();
-        byte[] out = kubectl.getInputStream().readAllBytes();
-        String err = new String(kubectl.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!kubectl.waitFor(60, TimeUnit.SECONDS) || kubectl.exitValue() != 0) {
-            kubectl.destroyForcibly();
-            throw new AssertionError("kubectl kustomize " + ROOT.relativize(kustomization) + " failed: " + err);
-        }
-        return parse(new String(out, StandardCharsets.UTF_8), "rendered " + ROOT.relativize(kustomization));
+        return parse(Kubectl.kustomize(kustomization), "rendered " + ROOT.relativize(kustomization));
     }
 
     /**

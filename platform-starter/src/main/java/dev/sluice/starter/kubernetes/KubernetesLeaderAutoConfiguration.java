@@ -11,10 +11,10 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnCloudPlatfo
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.cloud.CloudPlatform;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.cloud.kubernetes.commons.leader.LeaderUtils;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.Environment;
 
-import java.net.InetAddress;
 import java.net.UnknownHostException;
 
 /**
@@ -38,21 +38,17 @@ public class KubernetesLeaderAutoConfiguration {
             Environment environment) {
         String service = environment.getProperty("spring.application.name", "application");
         String leaseName = properties.leaseName() != null ? properties.leaseName() : service + "-jobs";
-        return new LeaseJobOwnership(client, client.getNamespace(), leaseName, identity(properties, environment),
+        return new LeaseJobOwnership(client, client.getNamespace(), leaseName, identity(properties),
                 properties);
     }
 
-    /** The pod's name: Kubernetes sets {@code HOSTNAME} to it. */
-    private static String identity(KubernetesLeaderProperties properties, Environment environment) {
+    /** The pod's name: Kubernetes sets {@code HOSTNAME} to it (Spring Cloud Kubernetes reads it, else the host's). */
+    private static String identity(KubernetesLeaderProperties properties) {
         if (properties.identity() != null && !properties.identity().isBlank()) {
             return properties.identity();
         }
-        String hostname = environment.getProperty("HOSTNAME");
-        if (hostname != null && !hostname.isBlank()) {
-            return hostname;
-        }
         try {
-            return InetAddress.getLocalHost().getHostName();
+            return LeaderUtils.hostName();
         }
         catch (UnknownHostException e) {
             throw new IllegalStateException("Cannot name this pod for leader election: set HOSTNAME or "
