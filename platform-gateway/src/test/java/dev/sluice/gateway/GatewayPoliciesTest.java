@@ -1,6 +1,10 @@
 package dev.sluice.gateway;
 
 import dev.sluice.gateway.pipeline.FilterOrder;
+import dev.sluice.gateway.route.RouteModel;
+import dev.sluice.gateway.route.RoutePolicy;
+import dev.sluice.gateway.route.RouteTable;
+import org.springframework.cloud.gateway.route.Route;
 import dev.sluice.test.http.TestBackend;
 import dev.sluice.test.process.Ports;
 import dev.sluice.test.redis.RedisCluster;
@@ -93,15 +97,34 @@ class GatewayPoliciesTest {
         assertThat(FilterOrder.GLOBAL_FILTERS).as("FilterOrder's places for the running gateway's global filters")
                 .containsAllEntriesOf(global);
 
-        Set<Integer> policyPlaces = new HashSet<>(FilterOrder.ROUTE_FILTERS.values());
-        Set<Integer> seen = new HashSet<>();
-        gateway.getBean(org.springframework.cloud.gateway.route.RouteLocator.class).getRoutes()
-                .toStream().forEach(route -> route.getFilters().forEach(filter -> {
-                    int order = orderOf(filter);
-                    assertThat(policyPlaces).as("route " + route.getId() + "'s filter " + filter).contains(order);
-                    seen.add(order);
-                }));
-        assertThat(seen).as("the policies' routes in application-policies.yml").containsAll(policyPlaces);
+        // Route filters: each route has exactly one filter per policy it carries (and stripPrefix), at the place the
+        // policy declares; application-policies.yml uses every policy the gateway ships.
+        RouteModel model = gateway.getBean(RouteModel.class);
+        RouteTable table = gateway.getBean(RouteTable.class);
+        Set<String> used = new HashSet<>();
+        table.documents().forEach(document -> {
+            List<Integer> expected = new ArrayList<>();
+            if (document.stripPrefix() != null && document.stripPrefix() > 0) {
+                expected.add(FilterOrder.STRIP_PREFIX);
+            }
+            model.policies().stream().filter(p -> document.policies().containsKey(p.field())).forEach(p -> {
+                used.add(p.field());
+                if (p.order() != FilterOrder.LOAD_BALANCER) { // loadBalancer acts in Gateway's own filter
+                    expected.add(p.order());
+                }
+            });
+            Route route = table.getRoutes().filter(r -> r.getId().equals(document.id())).blockFirst();
+            List<Integer> actual = new ArrayList<>();
+            route.getFilters().forEach(filter -> actual.add(orderOf(filter)));
+            assertThat(actual).as("route " + document.id() + "'s filters").containsExactlyInAnyOrderElementsOf(expected);
+        });
+        assertThat(used).as("the policies' routes in application-policies.yml").containsAll(
+                model.policies().stream().filter(GatewayPoliciesTest::shipped).map(RoutePolicy::field).toList());
+    }
+
+    /** A policy of the gateway's own classes, not one the test sources add (such as {@code stamp}). */
+    private static boolean shipped(RoutePolicy<?> policy) {
+        return !policy.getClass().getProtectionDomain().getCodeSource().getLocation().getPath().contains("test-classes");
     }
 
     private static int orderOf(Object filter) {

@@ -3,6 +3,8 @@ package dev.sluice.gateway.admin;
 import dev.sluice.traffic.cluster.ClusterMembers;
 import dev.sluice.gateway.cluster.NodeDescription;
 import dev.sluice.gateway.config.SluiceGatewayProperties;
+import dev.sluice.gateway.route.RouteModel;
+import dev.sluice.gateway.route.RoutePipeline;
 import dev.sluice.gateway.problem.GatewayProblem;
 import dev.sluice.gateway.store.ConfigStore;
 import dev.sluice.starter.registry.RedisInstanceRegistry;
@@ -20,6 +22,8 @@ import org.springframework.web.reactive.function.server.RouterFunctions;
 import org.springframework.web.reactive.function.server.ServerResponse;
 import reactor.core.publisher.Mono;
 
+import java.util.Map;
+
 /**
  * The Admin API, {@code /admin/v1}. It lives in the management server's own context, so it is served on the
  * management port only, never on the traffic port, behind {@link ManagementAccessFilter}. Read top to bottom, the
@@ -34,11 +38,11 @@ public class AdminApiConfiguration {
     @Bean
     RouterFunction<ServerResponse> sluiceAdminApi(ConfigWriter writer, ConfigStore store, AuditLog audit,
             ClusterMembers nodes, NodeDescription self, AdminProperties admin, SluiceGatewayProperties gateway,
-            ObjectProvider<RedisInstanceRegistry> registry, ObjectProvider<RegistryWatcher> watcher) {
+            ObjectProvider<RedisInstanceRegistry> registry, ObjectProvider<RegistryWatcher> watcher, RouteModel model) {
         long maxBody = admin.maxBodySize().toBytes();
-        RoutesEndpoint routes = new RoutesEndpoint(writer, maxBody);
+        RoutesEndpoint routes = new RoutesEndpoint(writer, maxBody, model);
         RevisionsEndpoint revisions = new RevisionsEndpoint(store, writer);
-        ConfigEndpoint config = new ConfigEndpoint(writer, maxBody);
+        ConfigEndpoint config = new ConfigEndpoint(writer, maxBody, model);
         ClusterEndpoint cluster = new ClusterEndpoint(nodes, self, gateway.store().timeout());
         AuditEndpoint audits = new AuditEndpoint(audit);
         ServicesEndpoint services = new ServicesEndpoint(registry.getIfAvailable(), watcher.getIfAvailable(),
@@ -57,6 +61,7 @@ public class AdminApiConfiguration {
                         .GET("/cluster", cluster::view)
                         .GET("/services", services::view)
                         .GET("/audit", audits::recent)
+                        .GET("/pipeline", request -> AdminResponses.ok(Map.of("filters", RoutePipeline.of(model))))
                         .GET("/openapi.yaml", request -> ServerResponse.ok().contentType(ConfigEndpoint.YAML)
                                 .bodyValue(new ClassPathResource(OPENAPI)))
                         .route(RequestPredicates.all(), request -> Mono.error(new AdminProblemException(

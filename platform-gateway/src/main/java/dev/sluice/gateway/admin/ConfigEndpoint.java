@@ -2,6 +2,7 @@ package dev.sluice.gateway.admin;
 
 import dev.sluice.gateway.route.InvalidRoutesException;
 import dev.sluice.gateway.route.RouteDocument;
+import dev.sluice.gateway.route.RouteModel;
 import dev.sluice.gateway.route.RouteJson;
 import dev.sluice.gateway.route.RouteViolation;
 import org.springframework.http.HttpStatus;
@@ -32,8 +33,10 @@ class ConfigEndpoint {
 
     private final ConfigWriter writer;
     private final long maxBodyBytes;
+    private final RouteModel model;
 
-    ConfigEndpoint(ConfigWriter writer, long maxBodyBytes) {
+    ConfigEndpoint(ConfigWriter writer, long maxBodyBytes, RouteModel model) {
+        this.model = model;
         this.writer = writer;
         this.maxBodyBytes = maxBodyBytes;
     }
@@ -63,7 +66,7 @@ class ConfigEndpoint {
         }
         List<Long> ifMatch = AdminRequests.ifMatch(request);
         return AdminRequests.body(request, maxBodyBytes).flatMap(text -> AdminRequests.blocking(() -> {
-            List<RouteDocument> routes = parse(text, yaml);
+            List<RouteDocument> routes = parse(text, yaml, model);
             ConfigWriter.Change change = head -> {
                 if (!ifMatch.isEmpty() && ifMatch.stream().noneMatch(tag -> tag == -1 || tag == head.revision())) {
                     throw new AdminProblemException(HttpStatus.PRECONDITION_FAILED, "precondition_failed",
@@ -83,7 +86,7 @@ class ConfigEndpoint {
     }
 
     /** {@code {"routes": [...]}}; a {@code revision} member (as exported) is ignored, anything else refused. */
-    static List<RouteDocument> parse(String text, boolean yaml) {
+    static List<RouteDocument> parse(String text, boolean yaml, RouteModel model) {
         JsonNode node;
         try {
             Object tree = yaml ? yaml().load(text) : null;
@@ -106,7 +109,7 @@ class ConfigEndpoint {
         if (!routes.isArray()) {
             throw new InvalidRoutesException(List.of(new RouteViolation("routes", "must be a list")));
         }
-        return RouteJson.readList(routes, "routes");
+        return model.readList(routes, "routes");
     }
 
     /** SnakeYAML with plain data only: no tags, no types, a bounded number of aliases. */

@@ -3,6 +3,8 @@ package dev.sluice.gateway.admin;
 import dev.sluice.gateway.route.InvalidRoutesException;
 import dev.sluice.gateway.route.RouteCompiler;
 import dev.sluice.gateway.route.RouteDocument;
+import dev.sluice.gateway.route.RouteModel;
+import dev.sluice.gateway.route.RoutePolicy;
 import dev.sluice.gateway.route.RouteJson;
 import dev.sluice.gateway.route.RouteViolation;
 import dev.sluice.gateway.route.Violations;
@@ -11,7 +13,6 @@ import dev.sluice.gateway.store.ConfigStore;
 import dev.sluice.gateway.store.RevisionSummary;
 import dev.sluice.gateway.sync.ConfigSync;
 import org.springframework.http.HttpStatus;
-import tools.jackson.databind.JsonNode;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -33,9 +34,11 @@ public class ConfigWriter {
     private final ConfigStore store;
     private final ConfigSync sync;
     private final RouteCompiler compiler;
+    private final RouteModel model;
     private final Duration applyWait;
 
-    public ConfigWriter(ConfigStore store, ConfigSync sync, RouteCompiler compiler, Duration applyWait) {
+    public ConfigWriter(ConfigStore store, ConfigSync sync, RouteCompiler compiler, RouteModel model, Duration applyWait) {
+        this.model = model;
         this.store = store;
         this.sync = sync;
         this.compiler = compiler;
@@ -117,11 +120,10 @@ public class ConfigWriter {
     }
 
     /**
-     * What only routes written through the API must obey: a JSON Schema is inline or on the gateway's classpath, never
-     * a {@code file:} on the node, which an API caller has no business reading. Checked before compiling, which would
-     * read it.
+     * What only routes written through the API must obey ({@link RoutePolicy#validateFromApi}), for the routes this
+     * change touches. Checked before compiling, which might read what the API may not (a schema file, for example).
      */
-    private static void checkChangedRoutes(ConfigRevision head, List<RouteDocument> routes) {
+    private void checkChangedRoutes(ConfigRevision head, List<RouteDocument> routes) {
         Map<String, String> before = jsonById(head.routes());
         Violations violations = new Violations();
         for (int i = 0; i < routes.size(); i++) {
@@ -133,10 +135,16 @@ public class ConfigWriter {
         violations.throwIfAny();
     }
 
-    private static void checkApiRules(RouteDocument route, Violations violations) {
-        JsonNode schema = route.validate() != null ? route.validate().jsonSchema() : null;
-        if (schema != null && schema.isString() && !schema.asString().startsWith("classpath:")) {
-            violations.at("validate").add("jsonSchema", "through the Admin API, must be inline or a classpath: reference");
+    private void checkApiRules(RouteDocument route, Violations violations) {
+        for (RoutePolicy<?> policy : model.policies()) {
+            checkApiRules(policy, route, violations);
+        }
+    }
+
+    private static <S> void checkApiRules(RoutePolicy<S> policy, RouteDocument route, Violations violations) {
+        S spec = route.policy(policy);
+        if (spec != null) {
+            policy.validateFromApi(spec, violations.at(policy.field()));
         }
     }
 

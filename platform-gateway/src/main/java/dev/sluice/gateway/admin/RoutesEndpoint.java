@@ -2,6 +2,7 @@ package dev.sluice.gateway.admin;
 
 import dev.sluice.gateway.route.InvalidRoutesException;
 import dev.sluice.gateway.route.RouteDocument;
+import dev.sluice.gateway.route.RouteModel;
 import dev.sluice.gateway.route.RouteJson;
 import dev.sluice.gateway.route.RouteViolation;
 import dev.sluice.gateway.store.ConfigRevision;
@@ -27,8 +28,10 @@ class RoutesEndpoint {
 
     private final ConfigWriter writer;
     private final long maxBodyBytes;
+    private final RouteModel model;
 
-    RoutesEndpoint(ConfigWriter writer, long maxBodyBytes) {
+    RoutesEndpoint(ConfigWriter writer, long maxBodyBytes, RouteModel model) {
+        this.model = model;
         this.writer = writer;
         this.maxBodyBytes = maxBodyBytes;
     }
@@ -55,11 +58,11 @@ class RoutesEndpoint {
         List<Long> ifMatch = AdminRequests.ifMatch(request);
         if (AdminRequests.dryRun(request)) {
             return AdminRequests.body(request, maxBodyBytes)
-                    .flatMap(text -> AdminRequests.blocking(() -> checkOnly(parse(text, id), ifMatch)))
+                    .flatMap(text -> AdminRequests.blocking(() -> checkOnly(parse(text, id, model), ifMatch)))
                     .flatMap(head -> AdminResponses.ok(Map.of("dryRun", true, "valid", true, "revision", head)));
         }
         return AdminRequests.body(request, maxBodyBytes)
-                .flatMap(text -> AdminRequests.blocking(() -> write(request, parse(text, id), ifMatch)))
+                .flatMap(text -> AdminRequests.blocking(() -> write(request, parse(text, id, model), ifMatch)))
                 .flatMap(written -> {
                     AdminRequests.audited(request, written.summary().revision(), written.summary().summary());
                     Map<String, Object> body = new LinkedHashMap<>();
@@ -112,7 +115,7 @@ class RoutesEndpoint {
     }
 
     /** The JSON body as a route; the id comes from the path, and a body naming another id is refused. */
-    static RouteDocument parse(String text, String id) {
+    static RouteDocument parse(String text, String id, RouteModel model) {
         JsonNode node;
         try {
             node = RouteJson.mapper().readTree(text);
@@ -131,7 +134,7 @@ class RoutesEndpoint {
         else if (!bodyId.isString() || !bodyId.asString().equals(id)) {
             throw new InvalidRoutesException(List.of(new RouteViolation("id", "must match the id in the path")));
         }
-        return RouteJson.read(object.toString());
+        return model.read(object.toString());
     }
 
     private static List<RouteDocument> replaced(List<RouteDocument> routes, RouteDocument route) {

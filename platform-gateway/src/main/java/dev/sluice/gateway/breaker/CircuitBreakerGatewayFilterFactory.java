@@ -4,9 +4,8 @@ import dev.sluice.gateway.cache.ResponseCache;
 import dev.sluice.gateway.cache.ResponseCacheGatewayFilterFactory;
 import dev.sluice.gateway.problem.GatewayProblem;
 import dev.sluice.gateway.problem.ProblemResponses;
-import dev.sluice.gateway.pipeline.FilterOrder;
 import dev.sluice.gateway.route.RouteDocument;
-import dev.sluice.gateway.route.RouteFilterFactory;
+import dev.sluice.gateway.route.RoutePolicy;
 import dev.sluice.gateway.route.RouteJson;
 import dev.sluice.gateway.route.Violations;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
@@ -24,11 +23,16 @@ import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
 
+import java.lang.reflect.Type;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Collectors;
 
 /**
  * {@code circuitBreaker}: a Resilience4j breaker per route. Errors reaching the upstream and 5xx answers count as
@@ -37,7 +41,45 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * While the breaker is open, and when a call fails before the upstream answered, the fallback answers instead;
  * without one, 503 problem+json. Degraded answers carry {@code Sluice-Degraded}.
  */
-public class CircuitBreakerGatewayFilterFactory implements RouteFilterFactory {
+public class CircuitBreakerGatewayFilterFactory implements RoutePolicy<CircuitBreakerPolicy> {
+
+    /** Sees the upstream's status before the body is written, and answers with the fallback. */
+    public static final int ORDER = 10;
+
+    @Override
+    public String field() {
+        return "circuitBreaker";
+    }
+
+    @Override
+    public Type specType() {
+        return CircuitBreakerPolicy.class;
+    }
+
+    @Override
+    public int order() {
+        return ORDER;
+    }
+
+    @Override
+    public void validate(CircuitBreakerPolicy spec, Violations v) {
+        spec.validate(v);
+    }
+
+    /** A fallback to another route must name one in the same table, and not the route itself. */
+    @Override
+    public void validateTable(List<RouteDocument> routes, Violations v) {
+        Set<String> ids = routes.stream().map(RouteDocument::id).filter(Objects::nonNull).collect(Collectors.toSet());
+        for (int i = 0; i < routes.size(); i++) {
+            RouteDocument route = routes.get(i);
+            CircuitBreakerPolicy policy = route.policy(this);
+            String target = policy == null || policy.fallback() == null ? null : policy.fallback().route();
+            if (target != null && (!ids.contains(target) || target.equals(route.id()))) {
+                v.at(i).at(field()).at("fallback").add("route",
+                        target.equals(route.id()) ? "must name another route" : "names no route in this table");
+            }
+        }
+    }
 
     public static final String DEGRADED_HEADER = "Sluice-Degraded";
     private static final Logger log = LoggerFactory.getLogger(CircuitBreakerGatewayFilterFactory.class);
@@ -63,15 +105,11 @@ public class CircuitBreakerGatewayFilterFactory implements RouteFilterFactory {
 
     /** Nothing to find beyond what {@link CircuitBreakerPolicy#validate} checks; applying would swap live breakers. */
     @Override
-    public void check(RouteDocument route, Violations violations) {
+    public void check(RouteDocument route, CircuitBreakerPolicy spec, Violations violations) {
     }
 
     @Override
-    public GatewayFilter apply(RouteDocument route, Violations violations) {
-        CircuitBreakerPolicy policy = route.circuitBreaker();
-        if (policy == null) {
-            return null;
-        }
+    public GatewayFilter apply(RouteDocument route, CircuitBreakerPolicy policy, Violations violations) {
         Duration timeout = route.timeoutOr(defaultTimeout);
         CircuitBreaker breaker = breakers.compute(route.id(), (id, existing) -> {
             if (existing != null && existing.policy().equals(policy) && existing.timeout().equals(timeout)) {
@@ -113,7 +151,7 @@ public class CircuitBreakerGatewayFilterFactory implements RouteFilterFactory {
                             breaker.releasePermission();
                         }
                     });
-        }, FilterOrder.CIRCUIT_BREAKER);
+        }, ORDER);
     }
 
     private CircuitBreaker create(String routeId, CircuitBreakerPolicy policy, Duration timeout) {

@@ -1,8 +1,7 @@
 package dev.sluice.gateway.cache;
 
-import dev.sluice.gateway.pipeline.FilterOrder;
 import dev.sluice.gateway.route.RouteDocument;
-import dev.sluice.gateway.route.RouteFilterFactory;
+import dev.sluice.gateway.route.RoutePolicy;
 import dev.sluice.gateway.route.Violations;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -22,6 +21,7 @@ import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 
 import java.io.ByteArrayOutputStream;
+import java.lang.reflect.Type;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -36,7 +36,30 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@code X-Cache: HIT | MISS}. While one request of this node fills an entry, others for the same URL wait for it
  * instead of all going upstream. With Redis away, requests go upstream uncached.
  */
-public class ResponseCacheGatewayFilterFactory implements RouteFilterFactory {
+public class ResponseCacheGatewayFilterFactory implements RoutePolicy<CachePolicy> {
+
+    /** Answers from the shared cache after validation, or captures the upstream's answer for it. */
+    public static final int ORDER = -150;
+
+    @Override
+    public String field() {
+        return "cache";
+    }
+
+    @Override
+    public Type specType() {
+        return CachePolicy.class;
+    }
+
+    @Override
+    public int order() {
+        return ORDER;
+    }
+
+    @Override
+    public void validate(CachePolicy spec, Violations v) {
+        spec.validate(v);
+    }
 
     public static final String CACHE_HEADER = "X-Cache";
     private static final Set<String> NOT_STORED = Set.of("connection", "keep-alive", "transfer-encoding", "te", "trailer",
@@ -54,11 +77,7 @@ public class ResponseCacheGatewayFilterFactory implements RouteFilterFactory {
     }
 
     @Override
-    public GatewayFilter apply(RouteDocument route, Violations violations) {
-        CachePolicy policy = route.cache();
-        if (policy == null) {
-            return null;
-        }
+    public GatewayFilter apply(RouteDocument route, CachePolicy policy, Violations violations) {
         Duration ttl = policy.ttl();
         long maxBytes = policy.maxBodySizeOrDefault().toBytes();
         Counter hit = counter(route.id(), "hit");
@@ -97,7 +116,7 @@ public class ResponseCacheGatewayFilterFactory implements RouteFilterFactory {
                                     mine.tryEmitValue(Optional.empty()); // no-op if the fill already published
                                 });
                     });
-        }, FilterOrder.CACHE);
+        }, ORDER);
     }
 
     /** Waits for this node's request that is filling the entry, then answers from it if it fits this request. */

@@ -1,11 +1,8 @@
 package dev.sluice.gateway.config;
 
-import dev.sluice.gateway.admin.AdminProperties;
-import dev.sluice.gateway.admin.AuditLog;
-import dev.sluice.gateway.admin.ConfigWriter;
 import dev.sluice.traffic.cluster.ClusterMembers;
 import dev.sluice.gateway.cluster.NodeDescription;
-import dev.sluice.gateway.route.RouteCompiler;
+import dev.sluice.gateway.route.RouteModel;
 import dev.sluice.gateway.route.RouteTable;
 import dev.sluice.gateway.store.ConfigStore;
 import dev.sluice.gateway.store.LastAppliedFile;
@@ -30,35 +27,24 @@ import java.nio.file.Path;
 public class ConfigStoreConfiguration {
 
     @Bean
-    ConfigStore configStore(ReactiveStringRedisTemplate redis, SluiceGatewayProperties properties) {
-        return new ConfigStore(redis, properties.store().timeout(), properties.store().history());
+    ConfigStore configStore(ReactiveStringRedisTemplate redis, SluiceGatewayProperties properties, RouteModel model) {
+        return new ConfigStore(redis, properties.store().timeout(), properties.store().history(), model.mapper());
     }
 
     @Bean
     ConfigSync configSync(ConfigStore store, RouteTable table, ReactiveRedisConnectionFactory connections,
-            SluiceGatewayProperties properties) {
-        return new ConfigSync(store, table, lastAppliedFile(properties), properties.store().push() ? connections : null,
+            SluiceGatewayProperties properties, RouteModel model) {
+        return new ConfigSync(store, table, lastAppliedFile(properties, model), properties.store().push() ? connections : null,
                 properties.store().reconcileInterval());
     }
 
     /** Where the node keeps its last applied revision: configured, or derived from a configured node id. */
-    private static LastAppliedFile lastAppliedFile(SluiceGatewayProperties properties) {
+    private static LastAppliedFile lastAppliedFile(SluiceGatewayProperties properties, RouteModel model) {
         Path file = properties.store().stateFile();
         if (file == null && properties.nodeId() != null) {
             file = Path.of(System.getProperty("java.io.tmpdir"), "sluice-gateway", properties.nodeId() + ".json");
         }
-        return file == null ? null : new LastAppliedFile(file);
-    }
-
-    @Bean
-    ConfigWriter configWriter(ConfigStore store, ConfigSync sync, RouteCompiler compiler, SluiceGatewayProperties properties) {
-        return new ConfigWriter(store, sync, compiler, properties.store().timeout());
-    }
-
-    @Bean
-    AuditLog auditLog(ReactiveStringRedisTemplate redis, ClusterMembers nodes, AdminProperties admin,
-            SluiceGatewayProperties properties) {
-        return new AuditLog(redis, nodes.nodeId(), admin.auditEntries(), properties.store().timeout());
+        return file == null ? null : new LastAppliedFile(file, model.mapper());
     }
 
     @Bean

@@ -2,7 +2,8 @@ package dev.sluice.gateway.config;
 
 import dev.sluice.gateway.route.EnvironmentRoutes;
 import dev.sluice.gateway.route.RouteCompiler;
-import dev.sluice.gateway.route.RouteFilterFactory;
+import dev.sluice.gateway.route.RouteModel;
+import dev.sluice.gateway.route.RoutePolicy;
 import dev.sluice.gateway.route.RouteTable;
 import dev.sluice.gateway.route.UpstreamGuard;
 import dev.sluice.gateway.sync.AppliedConfig;
@@ -25,16 +26,23 @@ import java.util.List;
 @Configuration(proxyBeanMethods = false)
 public class RouteModelConfiguration {
 
+    /** The route document's shape: every {@link RoutePolicy} bean, each defined in its own policy package. */
     @Bean
-    RouteCompiler routeCompiler(PathRoutePredicateFactory paths, HostRoutePredicateFactory hosts,
-            List<RouteFilterFactory> policies, SluiceGatewayProperties properties) {
-        return new RouteCompiler(paths, hosts, policies, new UpstreamGuard(properties.allowedInternalUpstreams()),
+    RouteModel routeModel(List<RoutePolicy<?>> policies) {
+        return new RouteModel(policies);
+    }
+
+    @Bean
+    RouteCompiler routeCompiler(PathRoutePredicateFactory paths, HostRoutePredicateFactory hosts, RouteModel model,
+            SluiceGatewayProperties properties) {
+        return new RouteCompiler(paths, hosts, model, new UpstreamGuard(properties.allowedInternalUpstreams()),
                 properties.defaultTimeout());
     }
 
     @Bean
-    RouteTable routeTable(RouteCompiler compiler, ApplicationEventPublisher events, ConfigurableEnvironment environment) {
-        return new RouteTable(compiler, events, EnvironmentRoutes.read(environment));
+    RouteTable routeTable(RouteCompiler compiler, RouteModel model, ApplicationEventPublisher events,
+            ConfigurableEnvironment environment) {
+        return new RouteTable(compiler, events, EnvironmentRoutes.read(environment, model));
     }
 
     /** Without the store, {@code gatewayConfig} health still answers (the {@code config} health group needs it). */

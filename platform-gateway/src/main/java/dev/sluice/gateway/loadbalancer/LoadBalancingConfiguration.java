@@ -20,6 +20,11 @@ public class LoadBalancingConfiguration {
     }
 
     @Bean
+    LoadBalancerRoutePolicy sluiceLoadBalancerRoutePolicy() {
+        return new LoadBalancerRoutePolicy();
+    }
+
+    @Bean
     OutlierLifecycle outlierLifecycle(OutlierDetector outliers) {
         return new OutlierLifecycle(outliers);
     }

@@ -10,10 +10,12 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Every filter on a request's way through the gateway, ours and Spring Cloud Gateway's, top to bottom: the one place
- * that says where each runs. Our filters take their order from here; Spring Cloud Gateway's are listed with theirs,
- * and {@code GatewayPoliciesTest} fails when the running gateway has a filter this list does not place (global filters
- * by class and order, route filters by order). The constants below are in the order the filters run.
+ * Every global filter on a request's way through the gateway, ours and Spring Cloud Gateway's, top to bottom: the
+ * anchors between which route policies place their own filters. A route policy declares its place itself
+ * ({@code RoutePolicy.order()}, relative to these), so a new policy touches only its package; the whole path, global
+ * filters and every registered policy merged, is {@code RoutePipeline} (and {@code GET /admin/pipeline}).
+ * {@code GatewayPoliciesTest} fails when the running gateway has a global filter this list does not place, or a route
+ * filter at an order no policy declares. The constants below are in the order the filters run.
  */
 public final class FilterOrder {
 
@@ -27,28 +29,14 @@ public final class FilterOrder {
     public static final int REQUEST_SIZE_LIMIT = Ordered.HIGHEST_PRECEDENCE + 30;
     /** Spring Cloud Gateway: lets a cached body be read again. */
     public static final int ADAPT_CACHED_BODY = Ordered.HIGHEST_PRECEDENCE + 1000;
-    /** Rejects over-quota requests before any other work. */
-    public static final int RATE_LIMIT = -300;
-    /** Then caps concurrency. */
-    public static final int BULKHEAD = -250;
-    /** Buffers the body (bounded) and checks it. */
-    public static final int VALIDATION = -200;
-    /** Answers from the shared cache, or captures the upstream's answer for it. */
-    public static final int CACHE = -150;
     /** Spring Cloud Gateway: writes the upstream's body once everything below has finished. */
     public static final int WRITE_RESPONSE = NettyWriteResponseFilter.WRITE_RESPONSE_FILTER_ORDER;
     /** Spring Cloud Gateway: keeps a {@code forward:} route's path. */
     public static final int FORWARD_PATH = 0;
     /** Drops the route's leading path segments ({@code stripPrefix}). */
     public static final int STRIP_PREFIX = 0;
-    /** Sees the upstream's status before the body is written, and answers with the fallback. */
-    public static final int CIRCUIT_BREAKER = 10;
-    /** Re-runs everything below on a connect error or a retryable status. */
-    public static final int RETRY = 20;
     /** Spring Cloud Gateway: the upstream URL, from the route. */
     public static final int ROUTE_TO_REQUEST_URL = RouteToRequestUrlFilter.ROUTE_TO_URL_FILTER_ORDER;
-    /** Swaps that URL for a canary's. */
-    public static final int SPLIT = 10_050;
     /** Spring Cloud Gateway: resolves {@code lb://} to an instance. */
     public static final int LOAD_BALANCER = ReactiveLoadBalancerClientFilter.LOAD_BALANCER_CLIENT_FILTER_ORDER;
     /** Spring Cloud Gateway: passes the chosen instance's id upstream as a cookie, when the load balancer is told to. */
@@ -66,8 +54,6 @@ public final class FilterOrder {
 
     /** Every global filter, by class name, with its place. */
     public static final Map<String, Integer> GLOBAL_FILTERS;
-    /** Every route filter (one per policy the route uses), by policy, with its place. */
-    public static final Map<String, Integer> ROUTE_FILTERS;
 
     static {
         Map<String, Integer> global = new LinkedHashMap<>();
@@ -87,16 +73,6 @@ public final class FilterOrder {
         global.put("NettyRoutingFilter", ROUTING);
         global.put("ForwardRoutingFilter", FORWARD_ROUTING);
         GLOBAL_FILTERS = java.util.Collections.unmodifiableMap(global);
-        Map<String, Integer> route = new LinkedHashMap<>();
-        route.put("rateLimit", RATE_LIMIT);
-        route.put("bulkhead", BULKHEAD);
-        route.put("validate", VALIDATION);
-        route.put("cache", CACHE);
-        route.put("stripPrefix", STRIP_PREFIX);
-        route.put("circuitBreaker", CIRCUIT_BREAKER);
-        route.put("retry", RETRY);
-        route.put("split", SPLIT);
-        ROUTE_FILTERS = java.util.Collections.unmodifiableMap(route);
     }
 
     private FilterOrder() {

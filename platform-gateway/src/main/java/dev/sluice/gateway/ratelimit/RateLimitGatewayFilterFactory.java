@@ -2,9 +2,8 @@ package dev.sluice.gateway.ratelimit;
 
 import dev.sluice.gateway.problem.GatewayProblem;
 import dev.sluice.gateway.problem.ProblemResponses;
-import dev.sluice.gateway.pipeline.FilterOrder;
 import dev.sluice.gateway.route.RouteDocument;
-import dev.sluice.gateway.route.RouteFilterFactory;
+import dev.sluice.gateway.route.RoutePolicy;
 import dev.sluice.gateway.route.Violations;
 import dev.sluice.traffic.address.ClientAddresses;
 import dev.sluice.traffic.ratelimit.ClusterRateLimiter;
@@ -20,6 +19,7 @@ import org.springframework.http.HttpStatus;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
 
+import java.lang.reflect.Type;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -28,7 +28,30 @@ import java.util.function.Supplier;
  * Every answer carries {@code RateLimit-Limit}, {@code RateLimit-Remaining} and {@code RateLimit-Reset} (seconds);
  * a denied request gets 429 problem+json with {@code Retry-After} and never reaches the upstream.
  */
-public class RateLimitGatewayFilterFactory implements RouteFilterFactory {
+public class RateLimitGatewayFilterFactory implements RoutePolicy<RateLimitPolicy> {
+
+    /** Rejects over-quota requests before any other route policy does work. */
+    public static final int ORDER = -300;
+
+    @Override
+    public String field() {
+        return "rateLimit";
+    }
+
+    @Override
+    public Type specType() {
+        return RateLimitPolicy.class;
+    }
+
+    @Override
+    public int order() {
+        return ORDER;
+    }
+
+    @Override
+    public void validate(RateLimitPolicy spec, Violations v) {
+        spec.validate(v);
+    }
 
     private final ClusterRateLimiter limiter;
     private final ClientAddresses clients;
@@ -41,11 +64,7 @@ public class RateLimitGatewayFilterFactory implements RouteFilterFactory {
     }
 
     @Override
-    public GatewayFilter apply(RouteDocument route, Violations violations) {
-        RateLimitPolicy policy = route.rateLimit();
-        if (policy == null) {
-            return null;
-        }
+    public GatewayFilter apply(RouteDocument route, RateLimitPolicy policy, Violations violations) {
         String key = policy.keyOrIp();
         RateLimitKey bucketKey = policy.toKey();
         RateLimit limit = policy.toLimit();
@@ -67,7 +86,7 @@ public class RateLimitGatewayFilterFactory implements RouteFilterFactory {
                     return ProblemResponses.write(exchange, GatewayProblem.of(HttpStatus.TOO_MANY_REQUESTS,
                             "rate_limited", "Route '" + route.id() + "' allows " + policy.rate() + " requests per "
                                     + policy.periodOrSecond().toMillis() + " ms for this " + key));
-                }), FilterOrder.RATE_LIMIT);
+                }), ORDER);
     }
 
     /** The bucket key: the shared {@link RateLimitKey}'s value for this request. */

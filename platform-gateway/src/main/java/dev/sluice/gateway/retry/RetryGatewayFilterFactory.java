@@ -2,10 +2,8 @@ package dev.sluice.gateway.retry;
 
 import dev.sluice.traffic.retry.ReplaySafety;
 import dev.sluice.traffic.retry.RetryBudget;
-
-import dev.sluice.gateway.pipeline.FilterOrder;
 import dev.sluice.gateway.route.RouteDocument;
-import dev.sluice.gateway.route.RouteFilterFactory;
+import dev.sluice.gateway.route.RoutePolicy;
 import dev.sluice.gateway.route.Violations;
 import dev.sluice.gateway.support.BufferedBody;
 import dev.sluice.gateway.support.UpstreamFailures;
@@ -21,6 +19,7 @@ import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
 
+import java.lang.reflect.Type;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
@@ -31,7 +30,30 @@ import java.util.concurrent.ThreadLocalRandom;
  * {@link ReplaySafety} allows are retried. A per-route budget keeps retries under 20% of the route's requests. A
  * request body is buffered (within the gateway's body limit) so it can be sent again.
  */
-public class RetryGatewayFilterFactory implements RouteFilterFactory {
+public class RetryGatewayFilterFactory implements RoutePolicy<RetryPolicy> {
+
+    /** Re-runs everything below it (the breaker's view stays one call) on a connect error or a retryable status. */
+    public static final int ORDER = 20;
+
+    @Override
+    public String field() {
+        return "retry";
+    }
+
+    @Override
+    public Type specType() {
+        return RetryPolicy.class;
+    }
+
+    @Override
+    public int order() {
+        return ORDER;
+    }
+
+    @Override
+    public void validate(RetryPolicy spec, Violations v) {
+        spec.validate(v);
+    }
 
     static final Duration MAX_BACKOFF = Duration.ofSeconds(2);
 
@@ -44,9 +66,8 @@ public class RetryGatewayFilterFactory implements RouteFilterFactory {
     }
 
     @Override
-    public GatewayFilter apply(RouteDocument route, Violations violations) {
-        RetryPolicy policy = route.retry();
-        if (policy == null || policy.attempts() == 0) {
+    public GatewayFilter apply(RouteDocument route, RetryPolicy policy, Violations violations) {
+        if (policy.attempts() == 0) {
             return null;
         }
         RetryBudget budget = new RetryBudget(0.2, 10);
@@ -64,7 +85,7 @@ public class RetryGatewayFilterFactory implements RouteFilterFactory {
                 return attempts.run(exchange, chain, 0, before);
             }
             return BufferedBody.buffer(exchange, maxBodyBytes).flatMap(buffered -> attempts.run(buffered, chain, 0, before));
-        }, FilterOrder.RETRY);
+        }, ORDER);
     }
 
     private record Attempts(RetryPolicy policy, Set<Integer> statuses, RetryBudget budget, Counter retried,

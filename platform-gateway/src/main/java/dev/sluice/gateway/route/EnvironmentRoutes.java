@@ -22,7 +22,7 @@ public final class EnvironmentRoutes {
     private EnvironmentRoutes() {
     }
 
-    public static List<RouteDocument> read(ConfigurableEnvironment environment) {
+    public static List<RouteDocument> read(ConfigurableEnvironment environment, RouteModel model) {
         for (PropertySource<?> source : environment.getPropertySources()) {
             if (!(source instanceof EnumerablePropertySource<?> enumerable)) {
                 continue;
@@ -38,7 +38,7 @@ public final class EnvironmentRoutes {
                 }
             }
             if (!tree.isEmpty()) {
-                return RouteJson.readList(tree, PREFIX);
+                return model.readList(tree, PREFIX);
             }
         }
         return List.of();

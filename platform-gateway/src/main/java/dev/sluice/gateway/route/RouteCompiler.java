@@ -1,6 +1,5 @@
 package dev.sluice.gateway.route;
 
-import dev.sluice.gateway.loadbalancer.LoadBalancerPolicy;
 import dev.sluice.gateway.pipeline.FilterOrder;
 import org.springframework.cloud.gateway.filter.GatewayFilter;
 import org.springframework.cloud.gateway.filter.OrderedGatewayFilter;
@@ -23,21 +22,21 @@ import java.util.stream.Collectors;
 
 /**
  * Compiles validated route documents into Spring Cloud Gateway routes: a predicate from {@code match}, the route's
- * timeout as Gateway's per-route response timeout, and one filter per policy the route uses.
+ * timeout as Gateway's per-route response timeout, and one filter per policy the route uses, at the policy's order.
  */
 public class RouteCompiler {
 
     private final PathRoutePredicateFactory paths;
     private final HostRoutePredicateFactory hosts;
-    private final List<RouteFilterFactory> policies;
+    private final RouteModel model;
     private final UpstreamGuard guard;
     private final Duration defaultTimeout;
 
     public RouteCompiler(PathRoutePredicateFactory paths, HostRoutePredicateFactory hosts,
-            List<RouteFilterFactory> policies, UpstreamGuard guard, Duration defaultTimeout) {
+            RouteModel model, UpstreamGuard guard, Duration defaultTimeout) {
         this.paths = paths;
         this.hosts = hosts;
-        this.policies = List.copyOf(policies);
+        this.model = model;
         this.guard = guard;
         this.defaultTimeout = defaultTimeout;
     }
@@ -60,8 +59,8 @@ public class RouteCompiler {
         Violations violations = new Violations();
         Violations table = validate(documents, fieldPrefix, violations);
         for (int i = 0; i < documents.size(); i++) {
-            for (RouteFilterFactory policy : policies) {
-                policy.check(documents.get(i), table.at(i));
+            for (RoutePolicy<?> policy : model.policies()) {
+                check(policy, documents.get(i), table.at(i));
             }
         }
         violations.throwIfAny();
@@ -70,8 +69,8 @@ public class RouteCompiler {
     /** The document rules and the SSRF guard; throws on any violation. Returns the view routes are named under. */
     private Violations validate(List<RouteDocument> documents, String fieldPrefix, Violations violations) {
         Violations table = fieldPrefix.isEmpty() ? violations : violations.at(fieldPrefix);
-        RouteValidator.validate(documents, table);
-        guard.check(documents, table);
+        RouteValidator.validate(model, documents, table);
+        guard.check(model, documents, table);
         violations.throwIfAny();
         return table;
     }
@@ -94,10 +93,10 @@ public class RouteCompiler {
             strip.setParts(document.stripPrefix());
             filters.add(new OrderedGatewayFilter(new StripPrefixGatewayFilterFactory().apply(strip), FilterOrder.STRIP_PREFIX));
         }
-        for (RouteFilterFactory policy : policies) {
-            GatewayFilter filter = policy.apply(document, violations);
+        for (RoutePolicy<?> policy : model.policies()) {
+            GatewayFilter filter = apply(policy, document, violations);
             if (filter != null) {
-                filters.add(filter);
+                filters.add(new OrderedGatewayFilter(filter, policy.order()));
             }
         }
         return Route.async()
@@ -118,10 +117,29 @@ public class RouteCompiler {
     private Map<String, Object> metadata(RouteDocument document) {
         Map<String, Object> metadata = new HashMap<>();
         metadata.put(RouteMetadataUtils.RESPONSE_TIMEOUT_ATTR, document.timeoutOr(defaultTimeout).toMillis());
-        if (document.loadBalancer() != null) {
-            metadata.put(LoadBalancerPolicy.METADATA, document.loadBalancer().toBalancing());
+        for (RoutePolicy<?> policy : model.policies()) {
+            metadata(policy, document, metadata);
         }
         return metadata;
+    }
+
+    private static <S> GatewayFilter apply(RoutePolicy<S> policy, RouteDocument document, Violations violations) {
+        S spec = document.policy(policy);
+        return spec == null ? null : policy.apply(document, spec, violations.at(policy.field()));
+    }
+
+    private static <S> void check(RoutePolicy<S> policy, RouteDocument document, Violations violations) {
+        S spec = document.policy(policy);
+        if (spec != null) {
+            policy.check(document, spec, violations.at(policy.field()));
+        }
+    }
+
+    private static <S> void metadata(RoutePolicy<S> policy, RouteDocument document, Map<String, Object> metadata) {
+        S spec = document.policy(policy);
+        if (spec != null) {
+            policy.metadata(spec, metadata);
+        }
     }
 
     private Predicate<ServerWebExchange> predicate(Match match) {

@@ -10,7 +10,6 @@ import tools.jackson.core.JsonToken;
 import tools.jackson.core.StreamReadFeature;
 import tools.jackson.databind.DeserializationContext;
 import tools.jackson.databind.DeserializationFeature;
-import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectReader;
 import tools.jackson.databind.ValueDeserializer;
 import tools.jackson.databind.ValueSerializer;
@@ -23,34 +22,30 @@ import tools.jackson.databind.exc.UnrecognizedPropertyException;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.module.SimpleModule;
 
+import tools.jackson.databind.DatabindException;
+import tools.jackson.databind.deser.CollectingProblemHandler;
+
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The JSON shape of route documents. YAML routes are turned into the same tree first, so both ways in share one
- * parser and one set of error messages. Durations are written {@code 500ms}, {@code 2s}, {@code 1m}; sizes
- * {@code 64KB}, {@code 1MB}. Unknown fields are errors, so a misspelt policy is never silently ignored.
+ * The JSON shape of route documents and the gateway's other JSON. YAML routes are turned into the same tree first,
+ * so both ways in share one parser and one set of error messages. Durations are written {@code 500ms}, {@code 2s},
+ * {@code 1m}; sizes {@code 64KB}, {@code 1MB}. Unknown fields are errors, so a misspelt policy is never silently
+ * ignored.
+ *
+ * <p>{@link #mapper()} writes route documents and reads everything but them: reading one needs the registered
+ * policies, so it goes through {@link RouteModel#mapper()}.
  */
 public final class RouteJson {
 
-    private static final JsonMapper MAPPER = JsonMapper.builder()
-            .addModule(new SimpleModule("sluice-route-model")
-                    .addDeserializer(Duration.class, new DurationDeserializer())
-                    .addSerializer(Duration.class, new DurationSerializer())
-                    .addDeserializer(DataSize.class, new DataSizeDeserializer())
-                    .addSerializer(DataSize.class, new DataSizeSerializer()))
-            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            // {"timeout": "1s", "timeout": "9s"} means different things to different parsers: refuse it.
-            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-            .changeDefaultPropertyInclusion(include -> include.withValueInclusion(JsonInclude.Include.NON_NULL))
-            .build();
-
-    private static final ObjectReader LIST_READER = MAPPER.readerForListOf(RouteDocument.class);
+    private static final JsonMapper MAPPER = builder(null).build();
     private static final Pattern UNKNOWN_PROPERTY = Pattern.compile("Unknown property '([^']*)'");
-    private static final ObjectReader DOCUMENT_READER = MAPPER.readerFor(RouteDocument.class);
 
     private RouteJson() {
     }
@@ -59,28 +54,27 @@ public final class RouteJson {
         return MAPPER;
     }
 
-    /**
-     * Reads a list of route documents from a tree of maps, lists and scalars.
-     *
-     * @param fieldPrefix how violations name the list, such as {@code sluice.gateway.routes}
-     * @throws InvalidRoutesException naming the first field that does not fit the model
-     */
-    public static List<RouteDocument> readList(Object tree, String fieldPrefix) {
-        JsonNode node = MAPPER.valueToTree(tree);
-        List<RouteDocument> routes = readCollecting(LIST_READER, node.toString(), fieldPrefix);
-        return routes == null ? List.of() : routes;
-    }
-
-    /** Reads one route document from JSON text. */
-    public static RouteDocument read(String json) {
-        return readCollecting(DOCUMENT_READER, json, "");
+    /** @param policies by field; {@code null} for a mapper that refuses to read route documents */
+    static JsonMapper.Builder builder(Map<String, RoutePolicy<?>> policies) {
+        return JsonMapper.builder()
+                .addModule(new SimpleModule("sluice-route-model")
+                        .addDeserializer(Duration.class, new DurationDeserializer())
+                        .addSerializer(Duration.class, new DurationSerializer())
+                        .addDeserializer(DataSize.class, new DataSizeDeserializer())
+                        .addSerializer(DataSize.class, new DataSizeSerializer())
+                        .addDeserializer(RouteDocument.class, new RouteDocumentDeserializer(policies)))
+                .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                // {"timeout": "1s", "timeout": "9s"} means different things to different parsers: refuse it.
+                .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+                .changeDefaultPropertyInclusion(include -> include.withValueInclusion(JsonInclude.Include.NON_NULL));
     }
 
     /**
      * Binds the whole text, collecting every unknown field and unreadable value instead of stopping at the first;
      * only broken syntax still stops the reading where it is.
      */
-    private static <T> T readCollecting(ObjectReader reader, String json, String fieldPrefix) {
+    static <T> T readCollecting(ObjectReader reader, String json, String fieldPrefix) {
         try {
             return reader.problemCollectingReader().readValueCollectingProblems(json);
         }
@@ -166,6 +160,101 @@ public final class RouteJson {
         String line = newline < 0 ? message : message.substring(0, newline);
         // Jackson names our record classes; the field path already says where, so drop class names.
         return line.replaceAll("`?dev\\.sluice\\.[\\w.$]+`?", "value").replaceAll("`?java\\.[\\w.$]+`?", "value");
+    }
+
+    /**
+     * The route's own fields, then each policy under its field. A field that is neither is reported as unknown, in
+     * the same words as any other unknown field.
+     */
+    static final class RouteDocumentDeserializer extends ValueDeserializer<RouteDocument> {
+
+        private final Map<String, RoutePolicy<?>> policies;
+
+        RouteDocumentDeserializer(Map<String, RoutePolicy<?>> policies) {
+            this.policies = policies;
+        }
+
+        @Override
+        public RouteDocument deserialize(JsonParser p, DeserializationContext ctxt) {
+            if (policies == null) {
+                throw new IllegalStateException("route documents are read with RouteModel.mapper(), which knows the policies");
+            }
+            if (!p.isExpectedStartObjectToken()) {
+                return (RouteDocument) ctxt.handleUnexpectedToken(RouteDocument.class, p);
+            }
+            JsonPointer document = p.streamReadContext().pathAsPointer();
+            String id = null;
+            String uri = null;
+            Match match = null;
+            Integer stripPrefix = null;
+            Duration timeout = null;
+            Map<String, Object> specs = new HashMap<>();
+            for (String name = p.nextName(); name != null; name = p.nextName()) {
+                p.nextToken();
+                try {
+                    switch (name) {
+                        case "id" -> id = ctxt.readValue(p, String.class);
+                        case "uri" -> uri = ctxt.readValue(p, String.class);
+                        case "match" -> match = ctxt.readValue(p, Match.class);
+                        case "stripPrefix" -> stripPrefix = ctxt.readValue(p, Integer.class);
+                        case "timeout" -> timeout = ctxt.readValue(p, Duration.class);
+                        default -> {
+                            RoutePolicy<?> policy = policies.get(name);
+                            if (policy == null) {
+                                unknown(p, ctxt, document, name);
+                            }
+                            else {
+                                specs.put(name, ctxt.readValue(p, ctxt.getTypeFactory().constructType(policy.specType())));
+                            }
+                        }
+                    }
+                }
+                catch (JacksonException e) {
+                    throw DatabindException.wrapWithPath(ctxt, e, new JacksonException.Reference(RouteDocument.class, name));
+                }
+            }
+            // In the model's order, so that a document's JSON does not depend on the order its fields were sent in.
+            Map<String, Object> ordered = new LinkedHashMap<>();
+            policies.keySet().forEach(field -> ordered.put(field, specs.get(field)));
+            return new RouteDocument(id, uri, match, stripPrefix, timeout, ordered);
+        }
+
+        /**
+         * Collected as a bean's unknown property is, pointing at the document that holds it (the parser, already on
+         * the value, would point at the field itself); outside a collecting read, Jackson's own exception.
+         */
+        private void unknown(JsonParser p, DeserializationContext ctxt, JsonPointer document, String name) {
+            List<CollectedProblem> bucket = CollectingProblemHandler.getBucket(ctxt);
+            if (bucket == null) {
+                ctxt.handleUnknownProperty(p, this, RouteDocument.class, name);
+                return;
+            }
+            bucket.add(new CollectedProblem(document, "Unknown property '" + name + "'",
+                    ctxt.constructType(RouteDocument.class), p.currentTokenLocation(), null, p.currentToken()));
+            p.skipChildren();
+        }
+    }
+
+    /** The route's own fields, then its policies, each under its field: the shape the deserializer reads. */
+    public static final class RouteDocumentSerializer extends ValueSerializer<RouteDocument> {
+        @Override
+        public void serialize(RouteDocument route, JsonGenerator gen, SerializationContext ctxt) {
+            gen.writeStartObject(route);
+            write(gen, ctxt, "id", route.id());
+            write(gen, ctxt, "uri", route.uri());
+            write(gen, ctxt, "match", route.match());
+            write(gen, ctxt, "stripPrefix", route.stripPrefix());
+            write(gen, ctxt, "timeout", route.timeout());
+            route.policies().forEach((field, spec) -> write(gen, ctxt, field, spec));
+            gen.writeEndObject();
+        }
+
+        private static void write(JsonGenerator gen, SerializationContext ctxt, String name, Object value) {
+            if (value != null) {
+                gen.writeName(name);
+                ctxt.writeValue(gen, value);
+            }
+        }
     }
 
     static final class DurationDeserializer extends ValueDeserializer<Duration> {

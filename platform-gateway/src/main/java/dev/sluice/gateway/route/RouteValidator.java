@@ -1,7 +1,5 @@
 package dev.sluice.gateway.route;
 
-import dev.sluice.gateway.split.SplitTarget;
-
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
@@ -17,11 +15,14 @@ public final class RouteValidator {
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
     private static final Set<String> METHODS = Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS");
 
+    /** Stands in for a missing route in table-wide checks, so that each policy need not test for null. */
+    private static final RouteDocument EMPTY = new RouteDocument(null, null, null, null, null);
+
     private RouteValidator() {
     }
 
-    /** Validates a whole route table: each route, and that ids are unique. */
-    public static void validate(List<RouteDocument> routes, Violations v) {
+    /** Validates a whole route table: each route, that ids are unique, and what each policy checks across routes. */
+    public static void validate(RouteModel model, List<RouteDocument> routes, Violations v) {
         Set<String> ids = new HashSet<>();
         for (int i = 0; i < routes.size(); i++) {
             RouteDocument route = routes.get(i);
@@ -29,23 +30,18 @@ public final class RouteValidator {
                 v.at(i).add("must be an object");
                 continue;
             }
-            validate(route, v.at(i));
+            validate(model, route, v.at(i));
             if (route.id() != null && !ids.add(route.id())) {
                 v.at(i).add("id", "is used by another route");
             }
         }
-        for (int i = 0; i < routes.size(); i++) {
-            RouteDocument route = routes.get(i);
-            String target = route == null || route.circuitBreaker() == null || route.circuitBreaker().fallback() == null
-                    ? null : route.circuitBreaker().fallback().route();
-            if (target != null && (!ids.contains(target) || target.equals(route.id()))) {
-                v.at(i).at("circuitBreaker").at("fallback").add("route",
-                        target.equals(route.id()) ? "must name another route" : "names no route in this table");
-            }
+        List<RouteDocument> present = routes.stream().map(r -> r != null ? r : EMPTY).toList();
+        for (RoutePolicy<?> policy : model.policies()) {
+            policy.validateTable(present, v);
         }
     }
 
-    public static void validate(RouteDocument route, Violations v) {
+    public static void validate(RouteModel model, RouteDocument route, Violations v) {
         if (route.id() == null || !ID.matcher(route.id()).matches()) {
             v.add("id", route.id() == null ? "is required" : "must be 1-64 characters of A-Z, a-z, 0-9, '.', '_', '-'");
         }
@@ -53,29 +49,15 @@ public final class RouteValidator {
         validateMatch(route.match(), v.at("match"));
         v.range("stripPrefix", route.stripPrefix(), 0, 32);
         v.positive("timeout", route.timeout(), Duration.ofMinutes(10));
-        if (route.retry() != null) {
-            route.retry().validate(v.at("retry"));
+        for (RoutePolicy<?> policy : model.policies()) {
+            validate(policy, route, v);
         }
-        if (route.circuitBreaker() != null) {
-            route.circuitBreaker().validate(v.at("circuitBreaker"));
-        }
-        if (route.bulkhead() != null) {
-            route.bulkhead().validate(v.at("bulkhead"));
-        }
-        if (route.rateLimit() != null) {
-            route.rateLimit().validate(v.at("rateLimit"));
-        }
-        if (route.cache() != null) {
-            route.cache().validate(v.at("cache"));
-        }
-        if (route.validate() != null) {
-            route.validate().validate(v.at("validate"));
-        }
-        if (route.split() != null) {
-            SplitTarget.validate(route.split(), v.at("split"));
-        }
-        if (route.loadBalancer() != null) {
-            route.loadBalancer().validate(v.at("loadBalancer"));
+    }
+
+    private static <S> void validate(RoutePolicy<S> policy, RouteDocument route, Violations v) {
+        S spec = route.policy(policy);
+        if (spec != null) {
+            policy.validate(spec, v.at(policy.field()));
         }
     }
 

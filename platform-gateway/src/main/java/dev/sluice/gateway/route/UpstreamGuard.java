@@ -1,6 +1,5 @@
 package dev.sluice.gateway.route;
 
-import dev.sluice.gateway.split.SplitTarget;
 
 import java.net.InetAddress;
 import java.net.URI;
@@ -30,19 +29,24 @@ public class UpstreamGuard {
         this.allowed = allowedHosts.stream().map(h -> h.toLowerCase(Locale.ROOT)).collect(java.util.stream.Collectors.toSet());
     }
 
-    public void check(List<RouteDocument> routes, Violations v) {
+    /** Checks each route's URI and every upstream its policies name (a canary's, for example). */
+    public void check(RouteModel model, List<RouteDocument> routes, Violations v) {
         for (int i = 0; i < routes.size(); i++) {
             RouteDocument route = routes.get(i);
             if (route == null) {
                 continue;
             }
             check(route.uri(), v.at(i).at("uri"));
-            List<SplitTarget> split = route.split();
-            for (int s = 0; split != null && s < split.size(); s++) {
-                if (split.get(s) != null) {
-                    check(split.get(s).uri(), v.at(i).at("split").at(s).at("uri"));
-                }
+            for (RoutePolicy<?> policy : model.policies()) {
+                checkUpstreams(policy, route, v.at(i).at(policy.field()));
             }
+        }
+    }
+
+    private <S> void checkUpstreams(RoutePolicy<S> policy, RouteDocument route, Violations v) {
+        S spec = route.policy(policy);
+        if (spec != null) {
+            policy.upstreams(spec, v, this::check);
         }
     }
 

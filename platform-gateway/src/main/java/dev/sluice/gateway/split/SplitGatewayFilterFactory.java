@@ -1,8 +1,7 @@
 package dev.sluice.gateway.split;
 
-import dev.sluice.gateway.pipeline.FilterOrder;
 import dev.sluice.gateway.route.RouteDocument;
-import dev.sluice.gateway.route.RouteFilterFactory;
+import dev.sluice.gateway.route.RoutePolicy;
 import dev.sluice.gateway.route.Violations;
 import dev.sluice.traffic.address.ClientAddresses;
 import org.springframework.cloud.gateway.filter.GatewayFilter;
@@ -10,11 +9,14 @@ import org.springframework.cloud.gateway.filter.OrderedGatewayFilter;
 import org.springframework.http.HttpHeaders;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.util.UriComponentsBuilder;
+import tools.jackson.core.type.TypeReference;
 
+import java.lang.reflect.Type;
 import java.net.URI;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.BiConsumer;
 
 import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.GATEWAY_REQUEST_URL_ATTR;
 
@@ -24,7 +26,39 @@ import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.G
  * client always lands on the same side (on every gateway node, since the hash is the same everywhere). Runs after
  * Gateway has computed the upstream URL and before {@code lb://} is resolved, so canaries can be service names.
  */
-public class SplitGatewayFilterFactory implements RouteFilterFactory {
+public class SplitGatewayFilterFactory implements RoutePolicy<List<SplitTarget>> {
+
+    /** After Gateway has computed the upstream URL and before {@code lb://} is resolved. */
+    public static final int ORDER = 10_050;
+
+    @Override
+    public String field() {
+        return "split";
+    }
+
+    @Override
+    public Type specType() {
+        return new TypeReference<List<SplitTarget>>() { }.getType();
+    }
+
+    @Override
+    public int order() {
+        return ORDER;
+    }
+
+    @Override
+    public void validate(List<SplitTarget> spec, Violations v) {
+        SplitTarget.validate(spec, v);
+    }
+
+    @Override
+    public void upstreams(List<SplitTarget> spec, Violations v, BiConsumer<String, Violations> check) {
+        for (int i = 0; i < spec.size(); i++) {
+            if (spec.get(i) != null) {
+                check.accept(spec.get(i).uri(), v.at(i).at("uri"));
+            }
+        }
+    }
 
     /** The upstream a request was split to; absent when it stayed on the route's own URI. */
     public static final String TARGET_ATTRIBUTE = SplitGatewayFilterFactory.class.getName() + ".target";
@@ -36,9 +70,8 @@ public class SplitGatewayFilterFactory implements RouteFilterFactory {
     }
 
     @Override
-    public GatewayFilter apply(RouteDocument route, Violations violations) {
-        List<SplitTarget> targets = route.split();
-        if (targets == null || targets.isEmpty()) {
+    public GatewayFilter apply(RouteDocument route, List<SplitTarget> targets, Violations violations) {
+        if (targets.isEmpty()) {
             return null;
         }
         List<Compiled> compiled = targets.stream().map(t -> new Compiled(t, URI.create(t.uri()))).toList();
@@ -56,7 +89,7 @@ public class SplitGatewayFilterFactory implements RouteFilterFactory {
                 exchange.getAttributes().put(TARGET_ATTRIBUTE, target.target().uri());
             }
             return chain.filter(exchange);
-        }, FilterOrder.SPLIT);
+        }, ORDER);
     }
 
     private record Compiled(SplitTarget target, URI uri) {

@@ -1,6 +1,7 @@
 package dev.sluice.gateway.store;
 
 import dev.sluice.gateway.route.RouteJson;
+import tools.jackson.databind.json.JsonMapper;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
 import reactor.core.publisher.Mono;
@@ -19,6 +20,8 @@ import java.util.OptionalLong;
  * event loop.
  */
 public class ConfigStore {
+
+    private final JsonMapper json;
 
     public static final String KEY = "sluice:{gateway}:config";
     public static final String CHANNEL = "sluice:gateway:config";
@@ -42,7 +45,9 @@ public class ConfigStore {
     private final int keep;
 
     /** @param keep how many revisions the history keeps; at least 100 */
-    public ConfigStore(ReactiveStringRedisTemplate redis, Duration timeout, int keep) {
+    /** @param json reads revisions, route documents included: {@code RouteModel.mapper()} */
+    public ConfigStore(ReactiveStringRedisTemplate redis, Duration timeout, int keep, JsonMapper json) {
+        this.json = json;
         this.redis = redis;
         this.timeout = timeout;
         this.keep = Math.max(100, keep);
@@ -69,7 +74,7 @@ public class ConfigStore {
 
     public Optional<ConfigRevision> load(long revision) {
         return call(redis.<String, String>opsForHash().get(KEY, "rev:" + revision))
-                .map(json -> RouteJson.mapper().readValue(json, ConfigRevision.class));
+                .map(text -> json.readValue(text, ConfigRevision.class));
     }
 
     /** The newest {@code limit} revisions, newest first. */

@@ -1,6 +1,7 @@
 package dev.sluice.gateway.store;
 
 import dev.sluice.gateway.route.RouteJson;
+import tools.jackson.databind.json.JsonMapper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,8 +19,11 @@ public class LastAppliedFile {
 
     private static final Logger log = LoggerFactory.getLogger(LastAppliedFile.class);
     private final Path file;
+    private final JsonMapper json;
 
-    public LastAppliedFile(Path file) {
+    /** @param json reads the revision, route documents included: {@code RouteModel.mapper()} */
+    public LastAppliedFile(Path file, JsonMapper json) {
+        this.json = json;
         this.file = file;
     }
 
@@ -32,7 +36,7 @@ public class LastAppliedFile {
             return Optional.empty();
         }
         try {
-            return Optional.of(RouteJson.mapper().readValue(Files.readString(file), ConfigRevision.class));
+            return Optional.of(json.readValue(Files.readString(file), ConfigRevision.class));
         }
         catch (IOException | RuntimeException e) {
             log.warn("Ignoring the last applied config in {}: {}", file, e.toString());

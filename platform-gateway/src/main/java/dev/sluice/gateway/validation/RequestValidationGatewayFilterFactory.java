@@ -5,9 +5,8 @@ import com.networknt.schema.Schema;
 import com.networknt.schema.path.NodePath;
 import dev.sluice.gateway.problem.GatewayProblem;
 import dev.sluice.gateway.problem.ProblemResponses;
-import dev.sluice.gateway.pipeline.FilterOrder;
 import dev.sluice.gateway.route.RouteDocument;
-import dev.sluice.gateway.route.RouteFilterFactory;
+import dev.sluice.gateway.route.RoutePolicy;
 import dev.sluice.gateway.route.Violations;
 import dev.sluice.gateway.support.BufferedBody;
 import org.springframework.cloud.gateway.filter.GatewayFilter;
@@ -21,6 +20,7 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
+import java.lang.reflect.Type;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,7 +30,42 @@ import java.util.Map;
  * {@code validate}: required headers (400), allowed content types (415), body size (413) and a JSON Schema for the
  * body (400 with each violation's JSON pointer). A request that fails never reaches the upstream.
  */
-public class RequestValidationGatewayFilterFactory implements RouteFilterFactory {
+public class RequestValidationGatewayFilterFactory implements RoutePolicy<ValidatePolicy> {
+
+    /** Buffers the body (bounded) and checks it, before the cache and the upstream see it. */
+    public static final int ORDER = -200;
+
+    @Override
+    public String field() {
+        return "validate";
+    }
+
+    @Override
+    public Type specType() {
+        return ValidatePolicy.class;
+    }
+
+    @Override
+    public int order() {
+        return ORDER;
+    }
+
+    @Override
+    public void validate(ValidatePolicy spec, Violations v) {
+        spec.validate(v);
+    }
+
+    /**
+     * Through the Admin API, a JSON Schema is inline or on the gateway's classpath, never a {@code file:} on the
+     * node, which an API caller has no business reading.
+     */
+    @Override
+    public void validateFromApi(ValidatePolicy spec, Violations v) {
+        JsonNode schema = spec.jsonSchema();
+        if (schema != null && schema.isString() && !schema.asString().startsWith("classpath:")) {
+            v.add("jsonSchema", "through the Admin API, must be inline or a classpath: reference");
+        }
+    }
 
     private static final int MAX_REPORTED = 50;
     private final JsonSchemas schemas;
@@ -43,18 +78,14 @@ public class RequestValidationGatewayFilterFactory implements RouteFilterFactory
     }
 
     @Override
-    public GatewayFilter apply(RouteDocument route, Violations violations) {
-        ValidatePolicy policy = route.validate();
-        if (policy == null) {
-            return null;
-        }
+    public GatewayFilter apply(RouteDocument route, ValidatePolicy policy, Violations violations) {
         Schema schema = null;
         if (policy.jsonSchema() != null) {
             try {
                 schema = schemas.compile(policy.jsonSchema());
             }
             catch (IllegalArgumentException e) {
-                violations.at("validate").add("jsonSchema", e.getMessage());
+                violations.add("jsonSchema", e.getMessage());
                 return null;
             }
         }
@@ -66,7 +97,7 @@ public class RequestValidationGatewayFilterFactory implements RouteFilterFactory
                 maxBytes, schema);
         return new OrderedGatewayFilter((exchange, chain) -> check.run(exchange).flatMap(outcome -> outcome.problem() != null
                 ? ProblemResponses.write(outcome.exchange(), outcome.problem())
-                : chain.filter(outcome.exchange())), FilterOrder.VALIDATION);
+                : chain.filter(outcome.exchange())), ORDER);
     }
 
     private record Outcome(ServerWebExchange exchange, GatewayProblem problem) {

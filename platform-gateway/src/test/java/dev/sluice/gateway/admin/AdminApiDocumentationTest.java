@@ -54,7 +54,8 @@ class AdminApiDocumentationTest {
                 .bindOrCreate("sluice.gateway.admin", Bindable.of(AdminProperties.class));
         RouterFunction<ServerResponse> router = new AdminApiConfiguration()
                 .sluiceAdminApi(null, null, null, null, null, admin, gateway,
-                        NO_BEANS.getBeanProvider(RedisInstanceRegistry.class), NO_BEANS.getBeanProvider(RegistryWatcher.class));
+                        NO_BEANS.getBeanProvider(RedisInstanceRegistry.class), NO_BEANS.getBeanProvider(RegistryWatcher.class),
+                        dev.sluice.gateway.route.BuiltInPolicies.model());
         Set<String> routes = new TreeSet<>();
         Deque<String> prefixes = new ArrayDeque<>();
         router.accept(new RouterFunctions.Visitor() {

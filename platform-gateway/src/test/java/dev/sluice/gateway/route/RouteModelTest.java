@@ -1,5 +1,10 @@
 package dev.sluice.gateway.route;
 
+import dev.sluice.gateway.breaker.CircuitBreakerPolicy;
+import dev.sluice.gateway.ratelimit.RateLimitPolicy;
+import dev.sluice.gateway.retry.RetryPolicy;
+import dev.sluice.gateway.split.SplitTarget;
+import dev.sluice.gateway.validation.ValidatePolicy;
 import org.junit.jupiter.api.Test;
 import org.springframework.core.env.MapPropertySource;
 import org.springframework.core.env.StandardEnvironment;
@@ -14,6 +19,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Reading route documents (from properties and from JSON) and validating them, field by field. */
 class RouteModelTest {
+
+    private static final RouteModel MODEL = BuiltInPolicies.model();
 
     @Test
     void theIssueExampleReadsFromPropertiesIntoTheModel() {
@@ -45,22 +52,22 @@ class RouteModelTest {
         p.put("sluice.gateway.routes[1].uri", "http://127.0.0.1:8102");
         p.put("sluice.gateway.routes[1].match.path", "/api/inventory/**");
 
-        List<RouteDocument> routes = EnvironmentRoutes.read(environment(p));
+        List<RouteDocument> routes = EnvironmentRoutes.read(environment(p), MODEL);
 
         assertThat(routes).hasSize(2);
         RouteDocument orders = routes.get(0);
         assertThat(orders.match().methods()).containsExactly("GET", "POST");
         assertThat(orders.match().headers()).containsEntry("X-Tenant", "acme");
         assertThat(orders.timeout()).isEqualTo(Duration.ofSeconds(2));
-        assertThat(orders.retry().backoff()).isEqualTo(Duration.ofMillis(50));
-        assertThat(orders.rateLimit().rate()).isEqualTo(100);
-        assertThat(orders.circuitBreaker().fallback().body().path("message").asString()).isEqualTo("orders are paused");
-        assertThat(orders.validate().maxBodySize().toKilobytes()).isEqualTo(64);
-        assertThat(orders.validate().jsonSchema().path("type").asString()).isEqualTo("object");
-        assertThat(orders.split().get(1).when().header()).containsEntry("X-Canary", "true");
+        assertThat(orders.policy("retry", RetryPolicy.class).backoff()).isEqualTo(Duration.ofMillis(50));
+        assertThat(orders.policy("rateLimit", RateLimitPolicy.class).rate()).isEqualTo(100);
+        assertThat(orders.policy("circuitBreaker", CircuitBreakerPolicy.class).fallback().body().path("message").asString()).isEqualTo("orders are paused");
+        assertThat(orders.policy("validate", ValidatePolicy.class).maxBodySize().toKilobytes()).isEqualTo(64);
+        assertThat(orders.policy("validate", ValidatePolicy.class).jsonSchema().path("type").asString()).isEqualTo("object");
+        assertThat(((SplitTarget) orders.policy("split", List.class).get(1)).when().header()).containsEntry("X-Canary", "true");
         assertThat(routes.get(1).id()).isEqualTo("inventory"); // placeholders resolve
         Violations v = new Violations();
-        RouteValidator.validate(routes, v);
+        RouteValidator.validate(MODEL, routes, v);
         assertThat(v.list()).isEmpty();
     }
 
@@ -69,16 +76,16 @@ class RouteModelTest {
         String json = """
                 {"id":"orders","uri":"lb://orders","match":{"path":"/api/orders/**"},"timeout":"1500ms",
                  "rateLimit":{"rate":10,"period":"1s"},"validate":{"maxBodySize":"1MB"}}""";
-        RouteDocument route = RouteJson.read(json);
+        RouteDocument route = MODEL.read(json);
         assertThat(route.timeout()).isEqualTo(Duration.ofMillis(1500));
         String written = RouteJson.mapper().writeValueAsString(route);
         assertThat(written).contains("\"timeout\":\"1500ms\"").contains("\"period\":\"1s\"").contains("\"maxBodySize\":\"1MB\"");
-        assertThat(RouteJson.read(written)).isEqualTo(route);
+        assertThat(MODEL.read(written)).isEqualTo(route);
     }
 
     @Test
     void everyUnknownFieldAndUnreadableValueIsListedNotJustTheFirst() {
-        assertThatThrownBy(() -> RouteJson.read("""
+        assertThatThrownBy(() -> MODEL.read("""
                 {"id": "x", "uri": "http://a", "match": {"path": "/", "hots": "a"}, "ratelimit": {}, "timeout": "soon",
                  "cache": {"ttl": "1s", "maxBodySize": "huge"}, "retry": {"attempts": "many"}}"""))
                 .isInstanceOfSatisfying(InvalidRoutesException.class, e -> assertThat(e.violations())
@@ -89,7 +96,7 @@ class RouteModelTest {
     @Test
     void aFallbackRouteMustBeAnotherRouteOfTheTable() {
         Violations v = new Violations();
-        RouteValidator.validate(RouteJson.readList(List.of(
+        RouteValidator.validate(MODEL, MODEL.readList(List.of(
                 Map.of("id", "a", "uri", "http://h", "match", Map.of("path", "/a"),
                         "circuitBreaker", Map.of("fallback", Map.of("route", "nowhere"))),
                 Map.of("id", "b", "uri", "http://h", "match", Map.of("path", "/b"),
@@ -103,9 +110,16 @@ class RouteModelTest {
 
     @Test
     void anUnknownFieldIsAnErrorNamingIt() {
-        assertThatThrownBy(() -> RouteJson.read("{\"id\":\"x\",\"uri\":\"http://a\",\"match\":{\"path\":\"/\"},\"ratelimit\":{}}"))
+        assertThatThrownBy(() -> MODEL.read("{\"id\":\"x\",\"uri\":\"http://a\",\"match\":{\"path\":\"/\"},\"ratelimit\":{}}"))
                 .isInstanceOfSatisfying(InvalidRoutesException.class, e -> assertThat(e.violations())
                         .containsExactly(new RouteViolation("ratelimit", "unknown field")));
+        assertThatThrownBy(() -> MODEL.read("{\"id\":\"x\",\"uri\":\"http://a\",\"match\":{\"path\":\"/\"},\"colour\":\"red\"}"))
+                .isInstanceOfSatisfying(InvalidRoutesException.class, e -> assertThat(e.violations())
+                        .containsExactly(new RouteViolation("colour", "unknown field")));
+        assertThatThrownBy(() -> MODEL.readList(List.of(Map.of("id", "x", "uri", "http://a", "match", Map.of("path", "/"),
+                "tags", List.of("a"))), "routes"))
+                .isInstanceOfSatisfying(InvalidRoutesException.class, e -> assertThat(e.violations())
+                        .containsExactly(new RouteViolation("routes[0].tags", "unknown field")));
     }
 
     @Test
@@ -115,7 +129,7 @@ class RouteModelTest {
                 "sluice.gateway.routes[0].uri", "http://a",
                 "sluice.gateway.routes[0].match.path", "/",
                 "sluice.gateway.routes[0].retry.backoff", "soon");
-        assertThatThrownBy(() -> EnvironmentRoutes.read(environment(p)))
+        assertThatThrownBy(() -> EnvironmentRoutes.read(environment(p), MODEL))
                 .isInstanceOfSatisfying(InvalidRoutesException.class, e -> {
                     assertThat(e.violations()).hasSize(1);
                     assertThat(e.violations().get(0).field()).isEqualTo("sluice.gateway.routes[0].retry.backoff");
@@ -136,7 +150,7 @@ class RouteModelTest {
                  "split":[{"uri":"lb://v2","weight":80},{"uri":"javascript:alert(1)","weight":30},{"uri":"lb://v3"}],
                  "loadBalancer":{"strategy":"random"}}""";
         Violations v = new Violations();
-        RouteValidator.validate(RouteJson.read(json), v);
+        RouteValidator.validate(MODEL, MODEL.read(json), v);
         assertThat(v.list()).extracting(RouteViolation::field).contains(
                 "id", "uri", "match.path", "match.methods[0]", "timeout", "stripPrefix", "retry.attempts",
                 "retry.statuses[0]", "circuitBreaker.failureRateThreshold", "circuitBreaker.fallback.status",
@@ -160,9 +174,9 @@ class RouteModelTest {
 
     @Test
     void duplicateIdsAreRejected() {
-        RouteDocument one = RouteJson.read("{\"id\":\"same\",\"uri\":\"http://a\",\"match\":{\"path\":\"/a\"}}");
+        RouteDocument one = MODEL.read("{\"id\":\"same\",\"uri\":\"http://a\",\"match\":{\"path\":\"/a\"}}");
         Violations v = new Violations();
-        RouteValidator.validate(List.of(one, one), v);
+        RouteValidator.validate(MODEL, List.of(one, one), v);
         assertThat(v.list()).containsExactly(new RouteViolation("[1].id", "is used by another route"));
     }
 
@@ -177,7 +191,7 @@ class RouteModelTest {
         env.getPropertySources().addFirst(new MapPropertySource("high", Map.of(
                 "sluice.gateway.routes[0].id", "high-0", "sluice.gateway.routes[0].uri", "http://a",
                 "sluice.gateway.routes[0].match.path", "/a")));
-        assertThat(EnvironmentRoutes.read(env)).extracting(RouteDocument::id).containsExactly("high-0");
+        assertThat(EnvironmentRoutes.read(env, MODEL)).extracting(RouteDocument::id).containsExactly("high-0");
     }
 
     private static StandardEnvironment environment(Map<String, Object> properties) {
