@@ -6,8 +6,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Summarizes bench/gateway.sh's rounds: per target the median requests/s, p50, p99 and CPU per request, and the
- * median of the per-round ratios to nginx as a proxy.
+ * Summarizes bench/gateway.sh's rounds: per target the median requests/s, p50, p99 and CPU per request, the
+ * median of the per-round throughput ratios to nginx as a proxy, and of the per-round CPU-per-request ratios to the
+ * bare Sluice gateway.
  * Input lines: round, target, requests/s, p50, p99 (wrk units), requests, CPU ticks (or -).
  */
 public class Summarize {
@@ -27,20 +28,26 @@ public class Summarize {
         Map<String, List<Run>> byTarget = new LinkedHashMap<>();
         runs.forEach(r -> byTarget.computeIfAbsent(r.target(), k -> new ArrayList<>()).add(r));
         System.out.println();
-        System.out.println("| target | requests/s | p50 ms | p99 ms | CPU µs/request | ratio to nginx proxy |");
-        System.out.println("| --- | --- | --- | --- | --- | --- |");
+        System.out.println("| target | requests/s | p50 ms | p99 ms | CPU µs/request | ratio to nginx proxy | CPU ratio to bare |");
+        System.out.println("| --- | --- | --- | --- | --- | --- | --- |");
         for (Map.Entry<String, List<Run>> e : byTarget.entrySet()) {
             List<Double> ratios = new ArrayList<>();
             for (Run r : e.getValue()) {
                 runs.stream().filter(n -> n.round() == r.round() && n.target().equals("nginx")).findFirst()
                         .ifPresent(n -> ratios.add(r.rps() / n.rps()));
             }
+            List<Double> cpuRatios = new ArrayList<>();
+            for (Run r : e.getValue()) {
+                runs.stream().filter(b -> b.round() == r.round() && b.target().equals("bare")).findFirst()
+                        .ifPresent(b -> cpuRatios.add(r.cpuMicrosPerRequest() / b.cpuMicrosPerRequest()));
+            }
             List<Run> rs = e.getValue();
             double cpu = median(rs.stream().map(Run::cpuMicrosPerRequest).toList());
-            System.out.printf("| %s | %.0f | %.2f | %.2f | %s | %.2f |%n", e.getKey(),
+            double cpuRatio = median(cpuRatios);
+            System.out.printf("| %s | %.0f | %.2f | %.2f | %s | %.2f | %s |%n", e.getKey(),
                     median(rs.stream().map(Run::rps).toList()), median(rs.stream().map(Run::p50).toList()),
                     median(rs.stream().map(Run::p99).toList()), Double.isNaN(cpu) ? "-" : String.format("%.0f", cpu),
-                    median(ratios));
+                    median(ratios), Double.isNaN(cpuRatio) ? "-" : String.format("%.2f", cpuRatio));
         }
         System.out.println("(medians over " + runs.stream().mapToInt(Run::round).max().orElse(0)
                 + " interleaved rounds; the ratio is the median of the per-round ratios)");

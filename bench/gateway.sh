@@ -7,6 +7,8 @@
 #   stock      a stock Spring Cloud Gateway app of Sluice's version, one route, defaults (bench/stock-gateway)
 #   bare       the Sluice gateway, one bare route, metrics off
 #   policies   the Sluice gateway, one route with a cluster rate limit (Redis Cluster), a breaker and metrics
+#   jwt        the Sluice gateway, the bare route with auth.jwt (RS256, a configured public key), metrics off; every
+#              request carries the same valid bearer token
 # Each proxy's CPU time per request comes from /proc/PID/stat before and after its run.
 # Needs nginx and wrk: on Debian, apt-get install nginx-light wrk. JAVA_HOME picks the JDK; JVM_FLAGS the flags.
 set -euo pipefail
@@ -33,7 +35,7 @@ trap cleanup EXIT
 [ -f bench/stock-gateway/target/stock-gateway.jar ] || JAVA_HOME= ./mvnw -B -q -f bench/stock-gateway/pom.xml package -DskipTests
 JAVA_HOME= ./mvnw -B -q -pl platform-test dependency:build-classpath -Dmdep.outputFile="$work/test.cp" > /dev/null
 
-backend=18080 proxy=18081 stock=18082 bare=18083 policies=18084
+backend=18080 proxy=18081 stock=18082 bare=18083 policies=18084 jwt=18085
 
 # --- nginx: a static backend and a reverse proxy, one worker each --------------------------------------------------
 mkdir -p "$work/www" "$work/nginx-backend/logs" "$work/nginx-proxy/logs"
@@ -80,26 +82,45 @@ route="--sluice.gateway.store.enabled=false --sluice.gateway.routes[0].id=bench 
   --sluice.gateway.routes[0].circuitBreaker.slidingWindow=100 \
   > "$work/policies.log" 2>&1 & policies_pid=$!; pids+=($policies_pid)
 
+# shellcheck disable=SC2086
+"$java" bench/JwtToken.java > "$work/jwt.out"
+public_key=$(sed '/^token=/d' "$work/jwt.out")
+token=$(sed -n 's/^token=//p' "$work/jwt.out")
+# shellcheck disable=SC2086
+"$java" $jvm_flags -jar platform-gateway/target/platform-gateway.jar --server.port=$jwt --management.server.port=18095 \
+  --spring.data.redis.cluster.nodes="$nodes" --sluice.gateway.metrics.enabled=false $route \
+  "--sluice.gateway.routes[0].auth.jwt.publicKeys[0]=$public_key" --sluice.gateway.routes[0].auth.jwt.audiences[0]=bench \
+  > "$work/jwt.log" 2>&1 & jwt_pid=$!; pids+=($jwt_pid)
+
 for port in $backend $proxy $stock $bare $policies; do
   for _ in $(seq 1 120); do curl -sf -o /dev/null "http://127.0.0.1:$port/1k.txt" && break; sleep 1; done
   curl -sf -o /dev/null "http://127.0.0.1:$port/1k.txt" || { tail -n 30 "$work"/*.log "$work"/nginx-*/logs/error.log; echo "port $port is not serving"; exit 1; }
 done
 curl -sf -D - -o /dev/null "http://127.0.0.1:$policies/1k.txt" | grep -qi '^RateLimit-Limit' \
   || { echo "the policies gateway does not rate-limit"; exit 1; }
+for _ in $(seq 1 120); do curl -sf -o /dev/null -H "Authorization: Bearer $token" "http://127.0.0.1:$jwt/1k.txt" && break; sleep 1; done
+curl -sf -o /dev/null -H "Authorization: Bearer $token" "http://127.0.0.1:$jwt/1k.txt" \
+  || { tail -n 30 "$work/jwt.log"; echo "the jwt gateway does not serve a valid token"; exit 1; }
+[ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$jwt/1k.txt")" = 401 ] \
+  || { echo "the jwt gateway serves without a token"; exit 1; }
 if curl -sf -D - -o /dev/null "http://127.0.0.1:$bare/1k.txt" | grep -qi '^RateLimit-Limit'; then
   echo "the bare gateway rate-limits"; exit 1
 fi
 
 worker_of() { pgrep -P "$1" | head -1; }
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
-declare -A pid_of=([direct]="" [nginx]="$(worker_of $nginx_proxy)" [stock]=$stock_pid [bare]=$bare_pid [policies]=$policies_pid)
-declare -A port_of=([direct]=$backend [nginx]=$proxy [stock]=$stock [bare]=$bare [policies]=$policies)
-targets=(direct nginx stock bare policies)
+declare -A pid_of=([direct]="" [nginx]="$(worker_of $nginx_proxy)" [stock]=$stock_pid [bare]=$bare_pid [policies]=$policies_pid [jwt]=$jwt_pid)
+declare -A port_of=([direct]=$backend [nginx]=$proxy [stock]=$stock [bare]=$bare [policies]=$policies [jwt]=$jwt)
+targets=(direct nginx stock bare policies jwt)
+# The jwt target's requests carry the token; the others get no header.
+headers_for() { [ "$1" = jwt ] && echo "Authorization: Bearer $token" || echo "X-Bench: 1"; }
 
 "$java" -version 2>&1 | head -1
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, $(uname -sr); JVM flags: $jvm_flags"
 echo "warming up the JVM proxies for ${warmup}s each"
-for t in stock bare policies; do wrk -t1 -c32 -d"${warmup}s" "http://127.0.0.1:${port_of[$t]}/1k.txt" > /dev/null; done
+for t in stock bare policies jwt; do
+  wrk -t1 -c32 -d"${warmup}s" -H "$(headers_for $t)" "http://127.0.0.1:${port_of[$t]}/1k.txt" > /dev/null
+done
 
 results="$work/results.tsv"
 hz=$(getconf CLK_TCK)
@@ -107,7 +128,7 @@ for round in $(seq 1 "$rounds"); do
   for t in "${targets[@]}"; do
     pid=${pid_of[$t]}
     before=$([ -n "$pid" ] && cpu_ticks "$pid" || echo 0)
-    out=$(wrk -t1 -c32 -d"${seconds}s" --latency "http://127.0.0.1:${port_of[$t]}/1k.txt")
+    out=$(wrk -t1 -c32 -d"${seconds}s" --latency -H "$(headers_for "$t")" "http://127.0.0.1:${port_of[$t]}/1k.txt")
     after=$([ -n "$pid" ] && cpu_ticks "$pid" || echo 0)
     echo "$out" | grep -q 'Non-2xx' && { echo "$out"; echo "$t answered errors"; exit 1; }
     requests=$(echo "$out" | awk '/requests in/{print $1}')

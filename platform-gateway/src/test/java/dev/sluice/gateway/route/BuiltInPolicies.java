@@ -1,5 +1,6 @@
 package dev.sluice.gateway.route;
 
+import dev.sluice.gateway.auth.AuthGatewayFilterFactory;
 import dev.sluice.gateway.breaker.CircuitBreakerGatewayFilterFactory;
 import dev.sluice.gateway.bulkhead.BulkheadGatewayFilterFactory;
 import dev.sluice.gateway.cache.ResponseCacheGatewayFilterFactory;
@@ -12,6 +13,7 @@ import dev.sluice.gateway.validation.RequestValidationGatewayFilterFactory;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.springframework.core.io.DefaultResourceLoader;
+import org.springframework.web.reactive.function.client.WebClient;
 
 import java.time.Duration;
 import java.util.List;
@@ -28,6 +30,7 @@ public final class BuiltInPolicies {
     public static RouteModel model() {
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
         return new RouteModel(List.of(
+                new AuthGatewayFilterFactory(WebClient.create(), Duration.ofSeconds(3), meters),
                 new RetryGatewayFilterFactory(meters, 1 << 20),
                 new CircuitBreakerGatewayFilterFactory(CircuitBreakerRegistry.ofDefaults(), Duration.ofSeconds(30), null, null),
                 new BulkheadGatewayFilterFactory(),

@@ -148,14 +148,18 @@ class RouteModelTest {
                  "rateLimit":{"rate":0,"key":"cookie"},
                  "validate":{"jsonSchema":"http://evil/schema.json","contentTypes":["not a type"]},
                  "split":[{"uri":"lb://v2","weight":80},{"uri":"javascript:alert(1)","weight":30},{"uri":"lb://v3"}],
-                 "loadBalancer":{"strategy":"random"}}""";
+                 "loadBalancer":{"strategy":"random"},
+                 "auth":{"jwt":{"jwksUri":"ftp://keys","publicKeys":["x"],"algorithms":["HS256"],"clockSkew":"1h"},
+                         "identity":{"subject":"bad header","claims":{"tenant":"X:T"}}}}""";
         Violations v = new Violations();
         RouteValidator.validate(MODEL, MODEL.read(json), v);
         assertThat(v.list()).extracting(RouteViolation::field).contains(
                 "id", "uri", "match.path", "match.methods[0]", "timeout", "stripPrefix", "retry.attempts",
                 "retry.statuses[0]", "circuitBreaker.failureRateThreshold", "circuitBreaker.fallback.status",
                 "bulkhead.maxConcurrent", "rateLimit.rate", "rateLimit.key", "validate.jsonSchema",
-                "validate.contentTypes[0]", "split[1].uri", "split[2]", "split", "loadBalancer.strategy");
+                "validate.contentTypes[0]", "split[1].uri", "split[2]", "split", "loadBalancer.strategy",
+                "auth.jwt", "auth.jwt.jwksUri", "auth.jwt.algorithms[0]", "auth.jwt.clockSkew", "auth.identity.subject",
+                "auth.identity.claims.tenant");
     }
 
     @Test

@@ -1,0 +1,223 @@
+package dev.sluice.gateway.auth;
+
+import dev.sluice.gateway.problem.GatewayProblem;
+import dev.sluice.gateway.problem.ProblemResponses;
+import dev.sluice.gateway.route.RouteDocument;
+import dev.sluice.gateway.route.RoutePolicy;
+import dev.sluice.gateway.route.Violations;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.springframework.cloud.gateway.filter.GatewayFilter;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.web.reactive.function.client.WebClient;
+import org.springframework.web.server.ServerWebExchange;
+import reactor.core.publisher.Mono;
+
+import java.lang.reflect.Type;
+import java.security.Principal;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiConsumer;
+import java.util.stream.Collectors;
+
+/**
+ * {@code auth}: refuses a request without a valid bearer JWT (401, or 403 for missing scopes, as problem+json with
+ * {@code WWW-Authenticate}), and passes the caller's identity upstream in headers it first clears of any client-sent
+ * copy. The subject becomes the exchange's principal, which the rate limit's {@code principal} key counts by. Runs
+ * first among route policies, so that nothing else spends work on an unauthenticated request.
+ */
+public class AuthGatewayFilterFactory implements RoutePolicy<AuthPolicy> {
+
+    /** Before the rate limit (-300): the limit may count by the principal this sets. */
+    public static final int ORDER = -350;
+
+    private final WebClient web;
+    private final Duration jwksTimeout;
+    private final MeterRegistry meters;
+    /** A route's verifier, and with it the keys it holds, survives a route table swap while its spec is unchanged. */
+    private final Map<String, Held> verifiers = new ConcurrentHashMap<>();
+
+    private record Held(JwtAuth spec, JwtVerifier verifier) {
+    }
+
+    public AuthGatewayFilterFactory(WebClient web, Duration jwksTimeout, MeterRegistry meters) {
+        this.web = web;
+        this.jwksTimeout = jwksTimeout;
+        this.meters = meters;
+    }
+
+    @Override
+    public String field() {
+        return "auth";
+    }
+
+    @Override
+    public Type specType() {
+        return AuthPolicy.class;
+    }
+
+    @Override
+    public int order() {
+        return ORDER;
+    }
+
+    @Override
+    public void validate(AuthPolicy spec, Violations v) {
+        spec.validate(v);
+    }
+
+    /** The JWKS URL is fetched by the gateway, so the SSRF guard checks it as it checks upstreams. */
+    @Override
+    public void upstreams(AuthPolicy spec, Violations v, BiConsumer<String, Violations> check) {
+        if (spec.jwt() != null && spec.jwt().jwksUri() != null) {
+            check.accept(spec.jwt().jwksUri(), v.at("jwt").at("jwksUri"));
+        }
+    }
+
+    /** Only what compiling finds (keys that do not parse), without replacing a live route's verifier. */
+    @Override
+    public void check(RouteDocument route, AuthPolicy spec, Violations violations) {
+        keys(spec.jwt(), violations.at("jwt"));
+    }
+
+    @Override
+    public GatewayFilter apply(RouteDocument route, AuthPolicy spec, Violations violations) {
+        JwtAuth jwt = spec.jwt();
+        Held held = verifiers.get(route.id());
+        if (held == null || !held.spec().equals(jwt)) {
+            JwkKeys keys = keys(jwt, violations.at("jwt"));
+            if (keys == null) {
+                return null;
+            }
+            held = new Held(jwt, new JwtVerifier(jwt, keys));
+            verifiers.put(route.id(), held);
+        }
+        JwtVerifier verifier = held.verifier();
+        IdentityHeaders identity = spec.identityOrDefault();
+        Set<String> identityHeaders = new LinkedHashSet<>();
+        identityHeaders.add(identity.subjectOrDefault());
+        identityHeaders.addAll(identity.claimsOrNone().values());
+        Outcomes outcomes = new Outcomes(meters, route.id());
+        String challenge = challenge(verifier.requiredScopes());
+        return (exchange, chain) -> {
+            ServerWebExchange cleared = exchange.mutate()
+                    .request(request -> request.headers(headers -> identityHeaders.forEach(headers::remove)))
+                    .build();
+            String token = bearer(exchange.getRequest().getHeaders());
+            if (token == null) {
+                outcomes.missing.increment();
+                return refuse(cleared, 401, "missing_token", "This route needs a bearer token", "Bearer");
+            }
+            return verifier.verify(token).flatMap(outcome -> {
+                if (outcome.refusal() != null) {
+                    JwtVerifier.Refusal refusal = outcome.refusal();
+                    (refusal.status() == 403 ? outcomes.forbidden : outcomes.invalid).increment();
+                    String header = refusal.status() == 403 ? challenge
+                            : "Bearer error=\"invalid_token\", error_description=\"" + quoted(refusal.detail()) + "\"";
+                    return refuse(cleared, refusal.status(), refusal.code(), refusal.detail(), header);
+                }
+                outcomes.accepted.increment();
+                return chain.filter(identify(cleared, outcome.jwt(), identity));
+            });
+        };
+    }
+
+    private JwkKeys keys(JwtAuth jwt, Violations v) {
+        if (jwt.jwksUri() != null) {
+            return JwkKeys.remote(jwt.jwksUri(), web, jwksTimeout, jwt.jwksRefetchAfterOrDefault());
+        }
+        try {
+            return JwkKeys.fixed(JwtVerifier.parsePems(jwt.publicKeys()));
+        }
+        catch (IllegalArgumentException e) {
+            v.add("publicKeys", e.getMessage());
+            return null;
+        }
+    }
+
+    /** The verified caller, upstream: its subject and chosen claims in headers, its subject as the principal. */
+    private static ServerWebExchange identify(ServerWebExchange exchange, Jwt jwt, IdentityHeaders identity) {
+        String subject = jwt.getSubject();
+        ServerWebExchange.Builder builder = exchange.mutate().request(request -> request.headers(headers -> {
+            if (subject != null) {
+                headers.set(identity.subjectOrDefault(), headerValue(subject));
+            }
+            identity.claimsOrNone().forEach((claim, header) -> {
+                String value = claimValue(jwt.getClaims().get(claim));
+                if (value != null) {
+                    headers.set(header, value);
+                }
+            });
+        }));
+        if (subject != null) {
+            Principal principal = () -> subject;
+            builder.principal(Mono.just(principal));
+        }
+        return builder.build();
+    }
+
+    private static String claimValue(Object value) {
+        if (value == null || value instanceof Map<?, ?>) {
+            return null;
+        }
+        if (value instanceof Collection<?> list) {
+            return headerValue(list.stream().map(String::valueOf).collect(Collectors.joining(",")));
+        }
+        if (value instanceof Instant instant) {
+            return String.valueOf(instant.getEpochSecond());
+        }
+        return headerValue(String.valueOf(value));
+    }
+
+    /** No control characters (a header cannot carry them) and a bounded length. */
+    private static String headerValue(String value) {
+        String clean = value.replaceAll("\\p{Cntrl}", "");
+        return clean.length() > 1024 ? clean.substring(0, 1024) : clean;
+    }
+
+    private static String bearer(HttpHeaders headers) {
+        String authorization = headers.getFirst(HttpHeaders.AUTHORIZATION);
+        if (authorization == null || authorization.length() < 8 || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return null;
+        }
+        String token = authorization.substring(7).trim();
+        return token.isEmpty() ? null : token;
+    }
+
+    private static String challenge(List<String> scopes) {
+        return "Bearer error=\"insufficient_scope\", scope=\"" + quoted(String.join(" ", scopes)) + "\"";
+    }
+
+    private static String quoted(String text) {
+        return text.replace("\\", "").replace("\"", "'");
+    }
+
+    private static Mono<Void> refuse(ServerWebExchange exchange, int status, String code, String detail,
+            String challenge) {
+        exchange.getResponse().getHeaders().set(HttpHeaders.WWW_AUTHENTICATE, challenge);
+        return ProblemResponses.write(exchange, GatewayProblem.of(HttpStatus.valueOf(status), code, detail));
+    }
+
+    /** {@code sluice.gateway.auth{route, outcome}}: accepted, missing, invalid (401) and forbidden (403). */
+    private static final class Outcomes {
+        final Counter accepted;
+        final Counter missing;
+        final Counter invalid;
+        final Counter forbidden;
+
+        Outcomes(MeterRegistry meters, String route) {
+            accepted = meters.counter("sluice.gateway.auth", "route", route, "outcome", "accepted");
+            missing = meters.counter("sluice.gateway.auth", "route", route, "outcome", "missing");
+            invalid = meters.counter("sluice.gateway.auth", "route", route, "outcome", "invalid");
+            forbidden = meters.counter("sluice.gateway.auth", "route", route, "outcome", "forbidden");
+        }
+    }
+}
