@@ -1,0 +1,143 @@
+package dev.sluice.gateway.transform;
+
+import dev.sluice.gateway.GatewayApplication;
+import dev.sluice.gateway.route.BuiltInPolicies;
+import dev.sluice.gateway.route.RouteModel;
+import dev.sluice.gateway.route.RouteValidator;
+import dev.sluice.gateway.route.RouteViolation;
+import dev.sluice.gateway.route.Violations;
+import dev.sluice.test.http.TestBackend;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The {@code transform} policy on a real gateway and a real backend that records what reached it. */
+class TransformTest {
+
+    static TestBackend backend;
+    static ConfigurableApplicationContext gateway;
+    static int port;
+    final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(2)).build();
+
+    @BeforeAll
+    static void start() {
+        backend = TestBackend.start("transformed");
+        String r = "--sluice.gateway.routes[0].";
+        String s = "--sluice.gateway.routes[1].";
+        gateway = new SpringApplication(GatewayApplication.class).run("--server.port=0", "--management.server.port=0",
+                "--sluice.gateway.store.enabled=false",
+                r + "id=orders", r + "uri=" + backend.url(), r + "match.path=/api/orders/{id}/{*rest}",
+                r + "transform.request.path=/v2/orders/{id}/items/{rest}",
+                r + "transform.request.query.source=gateway",
+                r + "transform.request.query.note=a b&c",
+                r + "transform.request.headers.add.X-Added=one",
+                r + "transform.request.headers.set.X-Set=fixed",
+                r + "transform.request.headers.remove[0]=X-Internal",
+                r + "transform.request.headers.rename.X-Old=X-New",
+                r + "transform.response.headers.rename.X-Backend=X-Served-By",
+                r + "transform.response.headers.remove[0]=Cache-Control",
+                r + "transform.response.headers.set.X-Frame-Options=DENY",
+                r + "transform.response.headers.add.X-Extra=yes",
+                s + "id=plain", s + "uri=" + backend.url(), s + "match.path=/plain/**", s + "stripPrefix=1",
+                s + "transform.request.query.v=2");
+        port = ((WebServerApplicationContext) gateway).getWebServer().getPort();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (gateway != null) {
+            gateway.close();
+        }
+        if (backend != null) {
+            backend.close();
+        }
+    }
+
+    @Test
+    void theRequestReachesTheUpstreamRewrittenAndTheResponseComesBackEdited() throws Exception {
+        String id = UUID.randomUUID().toString();
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + port + "/api/orders/" + id + "/lines/7?cc=max-age%3D60"))
+                .header("X-Set", "client").header("X-Internal", "secret").header("X-Old", "moved").build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body()).startsWith("transformed GET /v2/orders/" + id + "/items/lines/7?")
+                .contains("cc=max-age%3D60").contains("source=gateway").contains("note=a%20b%26c");
+        TestBackend.Received received = backend.received().stream()
+                .filter(r -> r.path().equals("/v2/orders/" + id + "/items/lines/7")).findFirst().orElseThrow();
+        assertThat(header(received, "X-Added")).containsExactly("one");
+        assertThat(header(received, "X-Set")).containsExactly("fixed");
+        assertThat(header(received, "X-Internal")).isEmpty();
+        assertThat(header(received, "X-Old")).isEmpty();
+        assertThat(header(received, "X-New")).containsExactly("moved");
+
+        assertThat(response.headers().firstValue("X-Served-By")).hasValue("transformed");
+        assertThat(response.headers().firstValue("X-Backend")).isEmpty();
+        assertThat(response.headers().firstValue("Cache-Control")).isEmpty();
+        assertThat(response.headers().firstValue("X-Frame-Options")).hasValue("DENY");
+        assertThat(response.headers().firstValue("X-Extra")).hasValue("yes");
+    }
+
+    @Test
+    void anEncodedDotDotInACapturedSegmentIsRefusedNotPassedOnToWalkTheUpstream() throws Exception {
+        int before = backend.received().size();
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + port + "/api/orders/%2E%2E/x")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+        assertThat(response.body()).contains("/bad_path");
+        assertThat(backend.received().size()).isEqualTo(before);
+    }
+
+    @Test
+    void queryParametersAddToWhatTheClientSentAfterStripPrefix() throws Exception {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + port + "/plain/things?mine=1")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body()).startsWith("transformed GET /things?mine=1&v=2");
+    }
+
+    @Test
+    void aTemplateVariableTheMatchDoesNotCaptureAndBadEditsAreRefusedByFieldPath() {
+        RouteModel model = BuiltInPolicies.model();
+        Violations v = new Violations();
+        RouteValidator.validate(model, model.readList(List.of(Map.of(
+                "id", "x", "uri", "http://h", "match", Map.of("path", "/a/{id}"),
+                "transform", Map.of(
+                        "request", Map.of("path", "/b/{other}/{id}", "headers", Map.of("set", Map.of("X-A", "line\nbreak"),
+                                "remove", List.of("bad header"))),
+                        "response", Map.of("headers", Map.of("rename", Map.of("X-From", "not:a:name")))))), "routes"),
+                v.at("routes"));
+        assertThat(v.list()).containsExactlyInAnyOrder(
+                new RouteViolation("routes[0].transform.request.path", "uses {other}, which match.path does not capture"),
+                new RouteViolation("routes[0].transform.request.headers.set.X-A", "needs a value without control characters"),
+                new RouteViolation("routes[0].transform.request.headers.remove[0]", "must be a header name"),
+                new RouteViolation("routes[0].transform.response.headers.rename.X-From", "must map a header name to a header name"));
+
+        Violations regex = new Violations();
+        RouteValidator.validate(model, model.readList(List.of(Map.of("id", "y", "uri", "http://h",
+                "match", Map.of("path", "/a/{id}"), "transform", Map.of("request", Map.of("path", "/b/{id:[0-9]+}")))),
+                "routes"), regex.at("routes"));
+        assertThat(regex.list()).extracting(RouteViolation::field).containsExactly("routes[0].transform.request.path");
+    }
+
+    private static List<String> header(TestBackend.Received received, String name) {
+        return received.headers().entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name))
+                .map(Map.Entry::getValue).findFirst().orElse(List.of());
+    }
+}
