@@ -17,7 +17,7 @@ class GatewayStartupTest {
                 "--sluice.gateway.routes[0].match.path=/x/**",
                 "--sluice.gateway.routes[0].rateLimit.rate=0"))
                 .rootCause()
-                .hasMessageContaining("sluice.gateway.routes[0].uri: scheme must be one of http, https, lb")
+                .hasMessageContaining("sluice.gateway.routes[0].uri: scheme must be one of http, https, ws, wss, lb")
                 .hasMessageContaining("sluice.gateway.routes[0].rateLimit.rate: must be between 1 and 1000000");
     }
 

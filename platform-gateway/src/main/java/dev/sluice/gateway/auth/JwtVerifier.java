@@ -87,12 +87,13 @@ final class JwtVerifier {
         return new DelegatingOAuth2TokenValidator<>(validators);
     }
 
+    /** The token, when it was verified lately and still holds; {@code null} otherwise (then {@link #verify}). */
+    Jwt held(String token) {
+        return verified.get(token);
+    }
+
     /** Never errors: a token that does not verify, or keys that cannot be had, end in a refusal. */
     Mono<Outcome> verify(String token) {
-        Jwt held = verified.get(token);
-        if (held != null) {
-            return Mono.just(new Outcome(held, null));
-        }
         return decoder.decode(token)
                 .map(jwt -> {
                     List<String> missing = missingScopes(jwt);

@@ -5,12 +5,12 @@ import java.net.URISyntaxException;
 import java.util.Set;
 
 /**
- * The upstream URI rule: {@code http}, {@code https} or {@code lb} with a host, and nothing else; and the rule for
- * URLs the gateway fetches itself.
+ * The upstream URI rule: {@code http}, {@code https}, {@code ws}, {@code wss} or {@code lb} with a host, and nothing
+ * else; and the rule for URLs the gateway fetches itself.
  */
 public final class UpstreamUris {
 
-    public static final Set<String> SCHEMES = Set.of("http", "https", "lb");
+    public static final Set<String> SCHEMES = Set.of("http", "https", "lb", "ws", "wss");
 
     private UpstreamUris() {
     }
@@ -23,7 +23,7 @@ public final class UpstreamUris {
         try {
             URI parsed = new URI(uri);
             if (parsed.getScheme() == null || !SCHEMES.contains(parsed.getScheme())) {
-                v.add(field, "scheme must be one of http, https, lb");
+                v.add(field, "scheme must be one of http, https, ws, wss, lb");
             }
             else if (parsed.getHost() == null) {
                 v.add(field, "must name a host" + ("lb".equals(parsed.getScheme()) ? " (a service id without '_')" : ""));

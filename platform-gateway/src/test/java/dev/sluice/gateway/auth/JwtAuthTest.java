@@ -1,15 +1,8 @@
 package dev.sluice.gateway.auth;
 
-import com.nimbusds.jose.JOSEException;
-import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.JWSHeader;
-import com.nimbusds.jose.crypto.ECDSASigner;
-import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.RSAKey;
-import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
-import com.nimbusds.jwt.SignedJWT;
 import dev.sluice.gateway.GatewayApplication;
 import dev.sluice.test.http.TestBackend;
 import dev.sluice.test.redis.RedisCluster;
@@ -30,7 +23,6 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Date;
 import java.util.List;
 import java.util.Map;
@@ -53,7 +45,7 @@ class JwtAuthTest {
     static final RSAKey OLD = JwksServer.rsaKey("rot-1");
     static final RSAKey ROTATED = JwksServer.rsaKey("rot-2");
     static final RSAKey HELD = JwksServer.rsaKey("down-1");
-    static final ECKey EC = ecKey();
+    static final ECKey EC = TestTokens.ecKey();
 
     static JwksServer jwks;
     static JwksServer rotating;
@@ -90,7 +82,7 @@ class JwtAuthTest {
         args.add("--sluice.gateway.routes[5].id=pem");
         args.add("--sluice.gateway.routes[5].uri=" + backend.url());
         args.add("--sluice.gateway.routes[5].match.path=/pem/**");
-        args.add("--sluice.gateway.routes[5].auth.jwt.publicKeys[0]=" + pem(EC));
+        args.add("--sluice.gateway.routes[5].auth.jwt.publicKeys[0]=" + TestTokens.pem(EC));
         gateway = new SpringApplication(GatewayApplication.class).run(args.toArray(String[]::new));
         port = ((WebServerApplicationContext) gateway).getWebServer().getPort();
     }
@@ -129,17 +121,17 @@ class JwtAuthTest {
         HttpResponse<String> response = send(path, token, "X-Auth-Subject", "root", "X-Tenant", "evil");
         assertThat(response.statusCode()).isEqualTo(200);
         TestBackend.Received received = received(path);
-        assertThat(header(received, "X-Auth-Subject")).containsExactly("alice");
-        assertThat(header(received, "X-Tenant")).containsExactly("acme");
-        assertThat(header(received, "X-Roles")).containsExactly("a,b");
+        assertThat(received.header("X-Auth-Subject")).containsExactly("alice");
+        assertThat(received.header("X-Tenant")).containsExactly("acme");
+        assertThat(received.header("X-Roles")).containsExactly("a,b");
 
         // A token without the claim: the client's copy of its header is removed, not passed along.
         String other = "/jwt/" + UUID.randomUUID();
         assertThat(send(other, JwksServer.sign(KEY, claims("bob").build()), "X-Tenant", "evil", "X-Roles", "admin")
                 .statusCode()).isEqualTo(200);
-        assertThat(header(received(other), "X-Tenant")).isEmpty();
-        assertThat(header(received(other), "X-Roles")).isEmpty();
-        assertThat(header(received(other), "X-Auth-Subject")).containsExactly("bob");
+        assertThat(received(other).header("X-Tenant")).isEmpty();
+        assertThat(received(other).header("X-Roles")).isEmpty();
+        assertThat(received(other).header("X-Auth-Subject")).containsExactly("bob");
     }
 
     @Test
@@ -239,9 +231,9 @@ class JwtAuthTest {
     @Test
     void configuredPublicKeysVerifyWithoutAnyJwks() throws Exception {
         String path = "/pem/" + UUID.randomUUID();
-        assertThat(send(path, signEc(EC, claims("alice").build())).statusCode()).isEqualTo(200);
-        assertThat(header(received(path), "X-Auth-Subject")).containsExactly("alice");
-        assertThat(send(path, signEc(ecKey(), claims("alice").build())).statusCode()).isEqualTo(401);
+        assertThat(send(path, TestTokens.sign(EC, claims("alice").build())).statusCode()).isEqualTo(200);
+        assertThat(received(path).header("X-Auth-Subject")).containsExactly("alice");
+        assertThat(send(path, TestTokens.sign(TestTokens.ecKey(), claims("alice").build())).statusCode()).isEqualTo(401);
     }
 
     private static JWTClaimsSet.Builder claims(String subject) {
@@ -263,36 +255,5 @@ class JwtAuthTest {
 
     private static TestBackend.Received received(String path) {
         return backend.received().stream().filter(r -> r.path().equals(path)).findFirst().orElseThrow();
-    }
-
-    private static List<String> header(TestBackend.Received received, String name) {
-        return received.headers().entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name))
-                .map(Map.Entry::getValue).findFirst().orElse(List.of());
-    }
-
-    private static ECKey ecKey() {
-        try {
-            return new ECKeyGenerator(Curve.P_256).generate();
-        }
-        catch (JOSEException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static String signEc(ECKey key, JWTClaimsSet claims) throws JOSEException {
-        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES256).build(), claims);
-        jwt.sign(new ECDSASigner(key));
-        return jwt.serialize();
-    }
-
-    private static String pem(ECKey key) {
-        try {
-            return "-----BEGIN PUBLIC KEY-----\n"
-                    + Base64.getMimeEncoder().encodeToString(key.toECPublicKey().getEncoded())
-                    + "\n-----END PUBLIC KEY-----";
-        }
-        catch (JOSEException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

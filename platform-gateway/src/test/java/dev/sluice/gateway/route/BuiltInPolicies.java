@@ -8,6 +8,7 @@ import dev.sluice.gateway.loadbalancer.LoadBalancerRoutePolicy;
 import dev.sluice.gateway.ratelimit.RateLimitGatewayFilterFactory;
 import dev.sluice.gateway.retry.RetryGatewayFilterFactory;
 import dev.sluice.gateway.split.SplitGatewayFilterFactory;
+import dev.sluice.gateway.stream.StreamGatewayFilterFactory;
 import dev.sluice.gateway.transform.TransformGatewayFilterFactory;
 import dev.sluice.gateway.validation.JsonSchemas;
 import dev.sluice.gateway.validation.RequestValidationGatewayFilterFactory;
@@ -40,6 +41,7 @@ public final class BuiltInPolicies {
                 new RequestValidationGatewayFilterFactory(new JsonSchemas(new DefaultResourceLoader()), 1 << 20),
                 new SplitGatewayFilterFactory(null),
                 new LoadBalancerRoutePolicy(),
-                new TransformGatewayFilterFactory()));
+                new TransformGatewayFilterFactory(),
+                new StreamGatewayFilterFactory(meters)));
     }
 }

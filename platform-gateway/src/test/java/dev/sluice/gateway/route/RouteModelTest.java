@@ -164,12 +164,12 @@ class RouteModelTest {
 
     @Test
     void onlyHttpHttpsAndLbUpstreamsAreAllowed() {
-        for (String uri : List.of("file:///etc/passwd", "forward:/admin", "ws://x", "jar:file:x!/", "http://", "lb:///")) {
+        for (String uri : List.of("file:///etc/passwd", "forward:/admin", "gopher://x", "jar:file:x!/", "http://", "lb:///", "ws://")) {
             Violations v = new Violations();
             UpstreamUris.check(v, "uri", uri);
             assertThat(v.list()).as(uri).isNotEmpty();
         }
-        for (String uri : List.of("http://a", "https://a.example.com:8443", "lb://sample-order-service")) {
+        for (String uri : List.of("http://a", "https://a.example.com:8443", "lb://sample-order-service", "ws://a:81", "wss://a")) {
             Violations v = new Violations();
             UpstreamUris.check(v, "uri", uri);
             assertThat(v.list()).as(uri).isEmpty();

@@ -26,7 +26,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -81,7 +80,7 @@ class StampPolicyTest {
     @Test
     void aYamlRouteCarriesThePolicyAndItsFilterRunsAtItsDeclaredPlace() throws Exception {
         assertThat(send("/yaml/hello").statusCode()).isEqualTo(200);
-        assertThat(stampOf(lastReceived("/yaml/hello"))).containsExactly("from-yaml");
+        assertThat(lastReceived("/yaml/hello").header("X-Stamp")).containsExactly("from-yaml");
 
         Route route = gateway.getBean(RouteTable.class).getRoutes()
                 .filter(r -> r.getId().equals("yaml-stamped")).blockFirst();
@@ -99,7 +98,7 @@ class StampPolicyTest {
         HttpResponse<String> written = admin("PUT", "/admin/v1/routes/api-stamped", good);
         assertThat(written.statusCode()).as(written.body()).isEqualTo(201);
         assertThat(send("/api-stamped/x").statusCode()).isEqualTo(200);
-        assertThat(stampOf(lastReceived("/api-stamped/x"))).containsExactly("from-api");
+        assertThat(lastReceived("/api-stamped/x").header("X-Stamp")).containsExactly("from-api");
 
         JsonNode stored = json.readTree(admin("GET", "/admin/v1/routes/api-stamped", null).body());
         assertThat(stored.toString()).contains("\"stamp\":{\"header\":\"X-Stamp\",\"value\":\"from-api\"}");
@@ -159,10 +158,5 @@ class StampPolicyTest {
     private TestBackend.Received lastReceived(String path) {
         return backend.received().stream().filter(r -> r.path().equals(path)).reduce((first, second) -> second)
                 .orElseThrow();
-    }
-
-    private static List<String> stampOf(TestBackend.Received received) {
-        return received.headers().entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase("X-Stamp"))
-                .map(Map.Entry::getValue).findFirst().orElse(List.of());
     }
 }

@@ -31,6 +31,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class TestBackend implements AutoCloseable {
 
     public record Received(String method, String path, Map<String, List<String>> headers, String body) {
+
+        /** The values of a request header, by its name in any case; empty when it was not sent. */
+        public List<String> header(String name) {
+            return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name))
+                    .map(Map.Entry::getValue).findFirst().orElse(List.of());
+        }
     }
 
     private final String name;
