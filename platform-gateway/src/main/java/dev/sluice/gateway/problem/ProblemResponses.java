@@ -16,12 +16,17 @@ public final class ProblemResponses {
     private ProblemResponses() {
     }
 
+    /** The problem's JSON body, for a response written another way (such as by a response decorator). */
+    public static byte[] bytes(GatewayProblem problem, String instance) {
+        return JSON.writeValueAsBytes(problem.body(instance));
+    }
+
     public static Mono<Void> write(ServerWebExchange exchange, GatewayProblem problem) {
         ServerHttpResponse response = exchange.getResponse();
         if (response.isCommitted()) {
             return Mono.empty(); // too late to change the answer; the connection is closed by the caller's error
         }
-        byte[] bytes = JSON.writeValueAsBytes(problem.body(exchange.getRequest().getPath().value()));
+        byte[] bytes = bytes(problem, exchange.getRequest().getPath().value());
         response.setStatusCode(problem.status());
         response.getHeaders().setContentType(PROBLEM_JSON);
         response.getHeaders().setContentLength(bytes.length);

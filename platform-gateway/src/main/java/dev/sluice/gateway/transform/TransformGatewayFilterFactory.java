@@ -7,8 +7,10 @@ import dev.sluice.gateway.route.RoutePolicy;
 import dev.sluice.gateway.route.Violations;
 import org.springframework.cloud.gateway.filter.GatewayFilter;
 import org.springframework.cloud.gateway.support.ServerWebExchangeUtils;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.util.UriComponentsBuilder;
 import org.springframework.web.util.UriUtils;
 import reactor.core.publisher.Mono;
@@ -22,13 +24,14 @@ import java.util.Set;
 
 /**
  * {@code transform}: header edits on the request and the response, an upstream path from a template of the route's
- * captured path variables, and added query parameters. Runs after {@code stripPrefix} and before the breaker, so
- * every attempt and fallback sees the rewritten request.
+ * captured path variables, added query parameters, and a projection of JSON answers. Runs just before Spring Cloud
+ * Gateway's response writer, which must write through the projection, and so before the breaker and retries, which
+ * see the rewritten request.
  */
 public class TransformGatewayFilterFactory implements RoutePolicy<TransformPolicy> {
 
-    /** After stripPrefix (0), before the breaker (10). */
-    public static final int ORDER = 5;
+    /** Before the response writer (-1), which writes through this filter's projection; before stripPrefix (0). */
+    public static final int ORDER = -5;
 
     @Override
     public String field() {
@@ -50,7 +53,10 @@ public class TransformGatewayFilterFactory implements RoutePolicy<TransformPolic
         spec.validate(v);
     }
 
-    /** A path template may use only the variables the route's {@code match.path} captures. */
+    /**
+     * A path template may use only the variables the route's {@code match.path} captures, and gives the whole path,
+     * so {@code stripPrefix} (which would then cut the rewritten path) is refused beside it.
+     */
     @Override
     public void validateTable(List<RouteDocument> routes, Violations v) {
         for (int i = 0; i < routes.size(); i++) {
@@ -58,6 +64,9 @@ public class TransformGatewayFilterFactory implements RoutePolicy<TransformPolic
             TransformPolicy spec = route.policy(this);
             if (spec == null || spec.request() == null || spec.request().path() == null || route.match() == null) {
                 continue;
+            }
+            if (route.stripPrefix() != null && route.stripPrefix() > 0) {
+                v.at(i).at(field()).at("request").add("path", "gives the whole path; the route cannot also set stripPrefix");
             }
             try {
                 Set<String> captured = PathTemplate.captured(route.match().path());
@@ -81,6 +90,7 @@ public class TransformGatewayFilterFactory implements RoutePolicy<TransformPolic
         PathTemplate path = request != null && request.path() != null ? PathTemplate.parse(request.path()) : null;
         Map<String, String> query = request != null && request.query() != null ? Map.copyOf(request.query()) : Map.of();
         HeaderEdits responseHeaders = spec.response() != null ? spec.response().headers() : null;
+        JsonProjection json = spec.response() != null ? spec.response().json() : null;
         GatewayProblem badPath = GatewayProblem.of(HttpStatus.BAD_REQUEST, "bad_path",
                 "The request path cannot be rewritten for route '" + route.id() + "'");
         return (exchange, chain) -> {
@@ -92,8 +102,15 @@ public class TransformGatewayFilterFactory implements RoutePolicy<TransformPolic
             }
             ServerHttpRequest original = exchange.getRequest();
             ServerHttpRequest.Builder next = original.mutate();
-            if (requestHeaders != null) {
-                next.headers(requestHeaders::apply);
+            if (requestHeaders != null || json != null) {
+                next.headers(headers -> {
+                    if (requestHeaders != null) {
+                        requestHeaders.apply(headers);
+                    }
+                    if (json != null) {
+                        headers.remove(HttpHeaders.ACCEPT_ENCODING); // a compressed answer could not be projected
+                    }
+                });
             }
             if (path != null || !query.isEmpty()) {
                 String rawPath;
@@ -111,7 +128,11 @@ public class TransformGatewayFilterFactory implements RoutePolicy<TransformPolic
                 ServerWebExchangeUtils.addOriginalRequestUrl(exchange, original.getURI());
                 next.uri(rewritten);
             }
-            return chain.filter(exchange.mutate().request(next.build()).build());
+            ServerWebExchange.Builder mutated = exchange.mutate().request(next.build());
+            if (json != null) {
+                mutated.response(new ProjectingResponse(exchange.getResponse(), json, original.getPath().value()));
+            }
+            return chain.filter(mutated.build());
         };
     }
 }

@@ -16,14 +16,17 @@ public record TransformPolicy(Request request, Response response) {
     /**
      * @param headers header edits
      * @param path    the upstream path, a template of the variables {@code match.path} captures:
-     *                {@code /v2/orders/{id}}; replaces the path ({@code stripPrefix} included)
+     *                {@code /v2/orders/{id}}; it gives the whole path, so a route with it has no {@code stripPrefix}
      * @param query   query parameters added to the upstream request
      */
     public record Request(HeaderEdits headers, String path, Map<String, String> query) {
     }
 
-    /** @param headers header edits, made before the response is sent (on every answer, fallbacks included) */
-    public record Response(HeaderEdits headers) {
+    /**
+     * @param headers header edits, made before the response is sent (on every answer, fallbacks included)
+     * @param json    which fields of a successful JSON answer go back to the client
+     */
+    public record Response(HeaderEdits headers, JsonProjection json) {
     }
 
     void validate(Violations v) {
@@ -53,6 +56,9 @@ public record TransformPolicy(Request request, Response response) {
         }
         if (response != null && response.headers() != null) {
             response.headers().validate(v.at("response").at("headers"));
+        }
+        if (response != null && response.json() != null) {
+            response.json().validate(v.at("response").at("json"));
         }
     }
 }
