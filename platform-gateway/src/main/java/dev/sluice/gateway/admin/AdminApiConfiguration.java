@@ -2,6 +2,7 @@ package dev.sluice.gateway.admin;
 
 import dev.sluice.traffic.cluster.ClusterMembers;
 import dev.sluice.gateway.cluster.NodeDescription;
+import dev.sluice.gateway.auth.ApiKeys;
 import dev.sluice.gateway.config.SluiceGatewayProperties;
 import dev.sluice.gateway.route.RouteModel;
 import dev.sluice.gateway.route.RoutePipeline;
@@ -38,13 +39,15 @@ public class AdminApiConfiguration {
     @Bean
     RouterFunction<ServerResponse> sluiceAdminApi(ConfigWriter writer, ConfigStore store, AuditLog audit,
             ClusterMembers nodes, NodeDescription self, AdminProperties admin, SluiceGatewayProperties gateway,
-            ObjectProvider<RedisInstanceRegistry> registry, ObjectProvider<RegistryWatcher> watcher, RouteModel model) {
+            ObjectProvider<RedisInstanceRegistry> registry, ObjectProvider<RegistryWatcher> watcher, RouteModel model,
+            ObjectProvider<ApiKeys> apiKeys) {
         long maxBody = admin.maxBodySize().toBytes();
         RoutesEndpoint routes = new RoutesEndpoint(writer, maxBody, model);
         RevisionsEndpoint revisions = new RevisionsEndpoint(store, writer);
         ConfigEndpoint config = new ConfigEndpoint(writer, maxBody, model);
         ClusterEndpoint cluster = new ClusterEndpoint(nodes, self, gateway.store().timeout());
         AuditEndpoint audits = new AuditEndpoint(audit);
+        ApiKeysEndpoint keys = new ApiKeysEndpoint(apiKeys::getIfAvailable, maxBody);
         ServicesEndpoint services = new ServicesEndpoint(registry.getIfAvailable(), watcher.getIfAvailable(),
                 gateway.store().timeout());
         return RouterFunctions.route()
@@ -61,6 +64,9 @@ public class AdminApiConfiguration {
                         .GET("/cluster", cluster::view)
                         .GET("/services", services::view)
                         .GET("/audit", audits::recent)
+                        .GET("/api-keys", keys::list)
+                        .POST("/api-keys", keys::create)
+                        .DELETE("/api-keys/{id}", keys::revoke)
                         .GET("/pipeline", request -> AdminResponses.ok(Map.of("filters", RoutePipeline.of(model))))
                         .GET("/openapi.yaml", request -> ServerResponse.ok().contentType(ConfigEndpoint.YAML)
                                 .bodyValue(new ClassPathResource(OPENAPI)))

@@ -1,6 +1,7 @@
 package dev.sluice.gateway.admin;
 
 import dev.sluice.gateway.problem.GatewayProblem;
+import dev.sluice.gateway.auth.ApiKeys;
 import dev.sluice.gateway.route.InvalidRoutesException;
 import dev.sluice.gateway.route.RouteJson;
 import dev.sluice.gateway.store.StoreUnavailableException;
@@ -44,6 +45,10 @@ final class AdminResponses {
                     .map(v -> Map.of("field", v.field(), "message", v.message())).toList();
             return GatewayProblem.of(HttpStatus.BAD_REQUEST, "invalid_config",
                     "The config is invalid: " + errors.size() + " violation(s), listed by field").with("errors", errors);
+        }
+        if (error instanceof ApiKeys.ApiKeysUnavailableException) {
+            return GatewayProblem.of(HttpStatus.SERVICE_UNAVAILABLE, "store_unavailable",
+                    "The API key store (Redis) is unavailable; nothing is known to have changed. Try again shortly.");
         }
         if (error instanceof StoreUnavailableException) {
             return GatewayProblem.of(HttpStatus.SERVICE_UNAVAILABLE, "store_unavailable",

@@ -8,6 +8,7 @@ import dev.sluice.gateway.route.Violations;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.cloud.gateway.filter.GatewayFilter;
+import org.springframework.cloud.gateway.filter.GatewayFilterChain;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.oauth2.jwt.Jwt;
@@ -30,10 +31,12 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
- * {@code auth}: refuses a request without a valid bearer JWT (401, or 403 for missing scopes, as problem+json with
- * {@code WWW-Authenticate}), and passes the caller's identity upstream in headers it first clears of any client-sent
- * copy (a refused request goes nowhere, so only an accepted one needs clearing). The subject becomes the exchange's principal, which the rate limit's {@code principal} key counts by. Runs
- * first among route policies, so that nothing else spends work on an unauthenticated request.
+ * {@code auth}: refuses a request without a valid bearer JWT or API key (401, 403 for missing scopes, 503 when API
+ * keys cannot be checked; problem+json with {@code WWW-Authenticate}), and passes the caller's identity upstream in
+ * headers it first clears of any client-sent copy (a refused request goes nowhere, so only an accepted one needs
+ * clearing). The JWT's subject, or {@code key:<id>}, becomes the exchange's principal, which the rate limit's
+ * {@code principal} key counts by. Runs first among route policies, so that nothing else spends work on an
+ * unauthenticated request. JWTs are checked by {@link JwtVerifier}, API keys by {@link ApiKeyGate}.
  */
 public class AuthGatewayFilterFactory implements RoutePolicy<AuthPolicy> {
 
@@ -44,6 +47,7 @@ public class AuthGatewayFilterFactory implements RoutePolicy<AuthPolicy> {
 
     private final WebClient web;
     private final Duration jwksTimeout;
+    private final ApiKeyLookups lookups;
     private final MeterRegistry meters;
     /** A route's verifier, and with it the keys it holds, survives a route table swap while its spec is unchanged. */
     private final Map<String, Held> verifiers = new ConcurrentHashMap<>();
@@ -51,9 +55,11 @@ public class AuthGatewayFilterFactory implements RoutePolicy<AuthPolicy> {
     private record Held(JwtAuth spec, JwtVerifier verifier) {
     }
 
-    public AuthGatewayFilterFactory(WebClient web, Duration jwksTimeout, MeterRegistry meters) {
+    /** @param lookups the API keys; {@code null} where none can be had (routes with {@code apiKey} then get 503) */
+    public AuthGatewayFilterFactory(WebClient web, Duration jwksTimeout, ApiKeyLookups lookups, MeterRegistry meters) {
         this.web = web;
         this.jwksTimeout = jwksTimeout;
+        this.lookups = lookups;
         this.meters = meters;
     }
 
@@ -88,52 +94,82 @@ public class AuthGatewayFilterFactory implements RoutePolicy<AuthPolicy> {
     /** Only what compiling finds (keys that do not parse), without replacing a live route's verifier. */
     @Override
     public void check(RouteDocument route, AuthPolicy spec, Violations violations) {
-        keys(spec.jwt(), violations.at("jwt"));
+        if (spec.jwt() != null) {
+            keys(spec.jwt(), violations.at("jwt"));
+        }
     }
 
+    /**
+     * The route's gate: a bearer token goes to the JWT check when the route takes JWTs; otherwise an API key to the
+     * key check when it takes keys; with neither, 401.
+     */
     @Override
     public GatewayFilter apply(RouteDocument route, AuthPolicy spec, Violations violations) {
-        JwtAuth jwt = spec.jwt();
-        Held held = verifiers.get(route.id());
-        if (held == null || !held.spec().equals(jwt)) {
-            JwkKeys keys = keys(jwt, violations.at("jwt"));
-            if (keys == null) {
-                return null;
-            }
-            held = new Held(jwt, new JwtVerifier(jwt, keys));
-            verifiers.put(route.id(), held);
-        }
-        JwtVerifier verifier = held.verifier();
         IdentityHeaders identity = spec.identityOrDefault();
         Set<String> identityHeaders = new LinkedHashSet<>();
         identityHeaders.add(identity.subjectOrDefault());
         identityHeaders.addAll(identity.claimsOrNone().values());
+        identityHeaders.add(identity.keyNameOrDefault());
         Outcomes outcomes = new Outcomes(meters, route.id());
-        String challenge = challenge(verifier.requiredScopes());
+        JwtVerifier verifier = null;
+        if (spec.jwt() != null) {
+            verifier = verifier(route.id(), spec.jwt(), violations.at("jwt"));
+            if (verifier == null) {
+                return null;
+            }
+        }
+        JwtVerifier jwt = verifier;
+        ApiKeyGate keys = spec.apiKey() != null
+                ? new ApiKeyGate(spec.apiKey(), lookups, identity, identityHeaders, outcomes) : null;
+        String missing = jwt != null && keys != null ? "This route needs a bearer token or an API key"
+                : jwt != null ? "This route needs a bearer token" : "This route needs an API key";
+        String missingCode = jwt != null && keys != null ? "missing_credentials" : jwt != null ? "missing_token" : "missing_key";
+        String challenge = jwt != null ? "Bearer" : ApiKeyGate.CHALLENGE;
         return (exchange, chain) -> {
-            String token = bearer(exchange.getRequest().getHeaders());
-            if (token == null) {
-                outcomes.missing.increment();
-                return refuse(exchange, 401, "missing_token", "This route needs a bearer token", "Bearer");
+            String token = jwt != null ? bearer(exchange.getRequest().getHeaders()) : null;
+            if (token != null) {
+                return checkJwt(exchange, chain, jwt, token, identity, identityHeaders, outcomes);
             }
-            // A token verified lately is taken at once: no signature check, no reactive detour.
-            Jwt recent = verifier.held(token);
-            if (recent != null) {
-                outcomes.accepted.increment();
-                return chain.filter(identify(exchange, recent, identity, identityHeaders));
+            if (keys != null && keys.presented(exchange) != null) {
+                return keys.filter(exchange, chain);
             }
-            return verifier.verify(token).flatMap(outcome -> {
-                if (outcome.refusal() != null) {
-                    JwtVerifier.Refusal refusal = outcome.refusal();
-                    (refusal.status() == 403 ? outcomes.forbidden : outcomes.invalid).increment();
-                    String header = refusal.status() == 403 ? challenge
-                            : "Bearer error=\"invalid_token\", error_description=\"" + quoted(refusal.detail()) + "\"";
-                    return refuse(exchange, refusal.status(), refusal.code(), refusal.detail(), header);
-                }
-                outcomes.accepted.increment();
-                return chain.filter(identify(exchange, outcome.jwt(), identity, identityHeaders));
-            });
+            outcomes.missing.increment();
+            return refuse(exchange, 401, missingCode, missing, challenge);
         };
+    }
+
+    private JwtVerifier verifier(String routeId, JwtAuth jwt, Violations v) {
+        Held held = verifiers.get(routeId);
+        if (held == null || !held.spec().equals(jwt)) {
+            JwkKeys keys = keys(jwt, v);
+            if (keys == null) {
+                return null;
+            }
+            held = new Held(jwt, new JwtVerifier(jwt, keys));
+            verifiers.put(routeId, held);
+        }
+        return held.verifier();
+    }
+
+    private static Mono<Void> checkJwt(ServerWebExchange exchange, GatewayFilterChain chain, JwtVerifier verifier,
+            String token, IdentityHeaders identity, Set<String> identityHeaders, Outcomes outcomes) {
+        // A token verified lately is taken at once: no signature check, no reactive detour.
+        Jwt recent = verifier.held(token);
+        if (recent != null) {
+            outcomes.accepted.increment();
+            return chain.filter(identify(exchange, recent, identity, identityHeaders));
+        }
+        return verifier.verify(token).flatMap(outcome -> {
+            if (outcome.refusal() != null) {
+                JwtVerifier.Refusal refusal = outcome.refusal();
+                (refusal.status() == 403 ? outcomes.forbidden : outcomes.invalid).increment();
+                String header = refusal.status() == 403 ? challenge(verifier.requiredScopes())
+                        : "Bearer error=\"invalid_token\", error_description=\"" + quoted(refusal.detail()) + "\"";
+                return refuse(exchange, refusal.status(), refusal.code(), refusal.detail(), header);
+            }
+            outcomes.accepted.increment();
+            return chain.filter(identify(exchange, outcome.jwt(), identity, identityHeaders));
+        });
     }
 
     private JwkKeys keys(JwtAuth jwt, Violations v) {
@@ -211,20 +247,25 @@ public class AuthGatewayFilterFactory implements RoutePolicy<AuthPolicy> {
         return text.replace("\\", "").replace("\"", "'");
     }
 
-    private static Mono<Void> refuse(ServerWebExchange exchange, int status, String code, String detail,
+    static Mono<Void> refuse(ServerWebExchange exchange, int status, String code, String detail,
             String challenge) {
         exchange.getResponse().getHeaders().set(HttpHeaders.WWW_AUTHENTICATE, challenge);
         return ProblemResponses.write(exchange, GatewayProblem.of(HttpStatus.valueOf(status), code, detail));
     }
 
-    /** {@code sluice.gateway.auth{route, outcome}}: accepted, missing, invalid (401) and forbidden (403). */
-    private static final class Outcomes {
+    /**
+     * {@code sluice.gateway.auth{route, outcome}}: accepted, missing, invalid (401), forbidden (403) and unavailable
+     * (503, API keys with Redis away).
+     */
+    static final class Outcomes {
         final Counter accepted;
         final Counter missing;
         final Counter invalid;
         final Counter forbidden;
+        final Counter unavailable;
 
         Outcomes(MeterRegistry meters, String route) {
+            unavailable = meters.counter("sluice.gateway.auth", "route", route, "outcome", "unavailable");
             accepted = meters.counter("sluice.gateway.auth", "route", route, "outcome", "accepted");
             missing = meters.counter("sluice.gateway.auth", "route", route, "outcome", "missing");
             invalid = meters.counter("sluice.gateway.auth", "route", route, "outcome", "invalid");

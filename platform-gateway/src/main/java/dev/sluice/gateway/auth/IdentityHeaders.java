@@ -11,11 +11,17 @@ import java.util.Map;
  * @param subject the header for the token's subject ({@code sub}); {@code X-Auth-Subject} when absent
  * @param claims  further claims to pass, each to its header: {@code {tenant: X-Tenant}}; arrays are joined with
  *                commas, objects are not passed
+ * @param keyName the header for the name of the API key the request came with; {@code X-Auth-Key-Name} when absent
  */
-public record IdentityHeaders(String subject, Map<String, String> claims) {
+public record IdentityHeaders(String subject, Map<String, String> claims, String keyName) {
 
     public static final String DEFAULT_SUBJECT = "X-Auth-Subject";
-    static final IdentityHeaders DEFAULT = new IdentityHeaders(null, null);
+    public static final String DEFAULT_KEY_NAME = "X-Auth-Key-Name";
+    static final IdentityHeaders DEFAULT = new IdentityHeaders(null, null, null);
+
+    public String keyNameOrDefault() {
+        return keyName != null ? keyName : DEFAULT_KEY_NAME;
+    }
 
     public String subjectOrDefault() {
         return subject != null ? subject : DEFAULT_SUBJECT;
@@ -28,6 +34,9 @@ public record IdentityHeaders(String subject, Map<String, String> claims) {
     void validate(Violations v) {
         if (subject != null && !Violations.isHeaderName(subject)) {
             v.add("subject", "must be a header name");
+        }
+        if (keyName != null && !Violations.isHeaderName(keyName)) {
+            v.add("keyName", "must be a header name");
         }
         claimsOrNone().forEach((claim, header) -> {
             if (!Violations.isHeaderName(header)) {

@@ -21,8 +21,6 @@ import java.util.OptionalLong;
  */
 public class ConfigStore {
 
-    private final JsonMapper json;
-
     public static final String KEY = "sluice:{gateway}:config";
     public static final String CHANNEL = "sluice:gateway:config";
 
@@ -43,9 +41,12 @@ public class ConfigStore {
     private final ReactiveStringRedisTemplate redis;
     private final Duration timeout;
     private final int keep;
+    private final JsonMapper json;
 
-    /** @param keep how many revisions the history keeps; at least 100 */
-    /** @param json reads revisions, route documents included: {@code RouteModel.mapper()} */
+    /**
+     * @param keep how many revisions the history keeps; at least 100
+     * @param json reads revisions, route documents included: {@code RouteModel.mapper()}
+     */
     public ConfigStore(ReactiveStringRedisTemplate redis, Duration timeout, int keep, JsonMapper json) {
         this.json = json;
         this.redis = redis;

@@ -55,7 +55,8 @@ class AdminApiDocumentationTest {
         RouterFunction<ServerResponse> router = new AdminApiConfiguration()
                 .sluiceAdminApi(null, null, null, null, null, admin, gateway,
                         NO_BEANS.getBeanProvider(RedisInstanceRegistry.class), NO_BEANS.getBeanProvider(RegistryWatcher.class),
-                        dev.sluice.gateway.route.BuiltInPolicies.model());
+                        dev.sluice.gateway.route.BuiltInPolicies.model(),
+                        NO_BEANS.getBeanProvider(dev.sluice.gateway.auth.ApiKeys.class));
         Set<String> routes = new TreeSet<>();
         Deque<String> prefixes = new ArrayDeque<>();
         router.accept(new RouterFunctions.Visitor() {

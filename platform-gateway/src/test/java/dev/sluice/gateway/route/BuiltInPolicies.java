@@ -32,7 +32,7 @@ public final class BuiltInPolicies {
     public static RouteModel model() {
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
         return new RouteModel(List.of(
-                new AuthGatewayFilterFactory(WebClient.create(), Duration.ofSeconds(3), meters),
+                new AuthGatewayFilterFactory(WebClient.create(), Duration.ofSeconds(3), null, meters),
                 new RetryGatewayFilterFactory(meters, 1 << 20),
                 new CircuitBreakerGatewayFilterFactory(CircuitBreakerRegistry.ofDefaults(), Duration.ofSeconds(30), null, null),
                 new BulkheadGatewayFilterFactory(),

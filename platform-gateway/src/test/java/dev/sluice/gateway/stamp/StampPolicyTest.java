@@ -2,6 +2,7 @@ package dev.sluice.gateway.stamp;
 
 import dev.sluice.gateway.GatewayApplication;
 import dev.sluice.gateway.route.RouteTable;
+import dev.sluice.gateway.support.AdminClient;
 import dev.sluice.starter.management.BearerTokens;
 import dev.sluice.test.http.TestBackend;
 import dev.sluice.test.redis.RedisCluster;
@@ -43,7 +44,7 @@ class StampPolicyTest {
     static TestBackend backend;
     static ConfigurableApplicationContext gateway;
     static int port;
-    static int managementPort;
+    static AdminClient admin;
     final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(2)).build();
     final JsonMapper json = JsonMapper.builder().build();
@@ -64,7 +65,7 @@ class StampPolicyTest {
                 "--sluice.gateway.routes[0].stamp.header=X-Stamp",
                 "--sluice.gateway.routes[0].stamp.value=from-yaml");
         port = ((WebServerApplicationContext) gateway).getWebServer().getPort();
-        managementPort = Integer.parseInt(gateway.getEnvironment().getProperty("local.management.port"));
+        admin = new AdminClient(Integer.parseInt(gateway.getEnvironment().getProperty("local.management.port")), ADMIN);
     }
 
     @AfterAll
@@ -95,18 +96,18 @@ class StampPolicyTest {
         String good = """
                 {"uri": "%s", "match": {"path": "/api-stamped/**"}, "stamp": {"header": "X-Stamp", "value": "from-api"}}
                 """.formatted(backend.url());
-        HttpResponse<String> written = admin("PUT", "/admin/v1/routes/api-stamped", good);
+        HttpResponse<String> written = admin.put("/admin/v1/routes/api-stamped", good);
         assertThat(written.statusCode()).as(written.body()).isEqualTo(201);
         assertThat(send("/api-stamped/x").statusCode()).isEqualTo(200);
         assertThat(lastReceived("/api-stamped/x").header("X-Stamp")).containsExactly("from-api");
 
-        JsonNode stored = json.readTree(admin("GET", "/admin/v1/routes/api-stamped", null).body());
+        JsonNode stored = json.readTree(admin.get("/admin/v1/routes/api-stamped").body());
         assertThat(stored.toString()).contains("\"stamp\":{\"header\":\"X-Stamp\",\"value\":\"from-api\"}");
 
         String bad = """
                 {"uri": "%s", "match": {"path": "/bad/**"}, "stamp": {"header": "no good", "colour": "red"}}
                 """.formatted(backend.url());
-        HttpResponse<String> refused = admin("PUT", "/admin/v1/routes/bad-stamp", bad);
+        HttpResponse<String> refused = admin.put("/admin/v1/routes/bad-stamp", bad);
         assertThat(refused.statusCode()).isEqualTo(400);
         assertThat(refused.headers().firstValue("Content-Type")).hasValue("application/problem+json");
         List<String> fields = new ArrayList<>();
@@ -116,7 +117,7 @@ class StampPolicyTest {
         String incomplete = """
                 {"uri": "%s", "match": {"path": "/bad/**"}, "stamp": {"header": "no good"}}
                 """.formatted(backend.url());
-        HttpResponse<String> invalid = admin("PUT", "/admin/v1/routes/bad-stamp", incomplete);
+        HttpResponse<String> invalid = admin.put("/admin/v1/routes/bad-stamp", incomplete);
         assertThat(invalid.statusCode()).isEqualTo(400);
         List<String> messages = new ArrayList<>();
         json.readTree(invalid.body()).get("errors").forEach(v ->
@@ -126,7 +127,7 @@ class StampPolicyTest {
 
     @Test
     void thePipelineListsThePolicyAmongEveryFilterInOrder() throws Exception {
-        HttpResponse<String> response = admin("GET", "/admin/v1/pipeline", null);
+        HttpResponse<String> response = admin.get("/admin/v1/pipeline");
         assertThat(response.statusCode()).isEqualTo(200);
         List<String> filters = new ArrayList<>();
         List<Integer> orders = new ArrayList<>();
@@ -147,13 +148,6 @@ class StampPolicyTest {
                 .header("X-Stamp", "from-client").build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    private HttpResponse<String> admin(String method, String path, String body) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort + path))
-                .header("Authorization", "Bearer " + ADMIN)
-                .header("Content-Type", "application/json");
-        request.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-    }
 
     private TestBackend.Received lastReceived(String path) {
         return backend.received().stream().filter(r -> r.path().equals(path)).reduce((first, second) -> second)

@@ -14,11 +14,20 @@ public final class AdminClient {
     /** One client for all: each JDK client owns a selector thread, and tests poll with many AdminClients. */
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(2)).build();
-    private final GatewayProcess gateway;
+    private final java.util.function.Function<String, URI> management;
     private final String token;
 
     public AdminClient(GatewayProcess gateway, String token) {
-        this.gateway = gateway;
+        this(gateway::management, token);
+    }
+
+    /** For a gateway in the test's own JVM: its management port on loopback. */
+    public AdminClient(int managementPort, String token) {
+        this(path -> URI.create("http://127.0.0.1:" + managementPort + path), token);
+    }
+
+    private AdminClient(java.util.function.Function<String, URI> management, String token) {
+        this.management = management;
         this.token = token;
     }
 
@@ -34,13 +43,17 @@ public final class AdminClient {
         return send(request(path, headers).POST(HttpRequest.BodyPublishers.noBody()));
     }
 
+    public HttpResponse<String> post(String path, String body) {
+        return send(request(path).POST(HttpRequest.BodyPublishers.ofString(body)));
+    }
+
     public HttpResponse<String> delete(String path, String... headers) {
         return send(request(path, headers).DELETE());
     }
 
     /** @param headers name, value, name, value... ({@code Content-Type} defaults to JSON) */
     private HttpRequest.Builder request(String path, String... headers) {
-        URI uri = gateway.management(path);
+        URI uri = management.apply(path);
         HttpRequest.Builder builder = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(20));
         boolean typed = false;
         for (int i = 0; i + 1 < headers.length; i += 2) {
