@@ -75,8 +75,11 @@ class StreamingTest {
         wsRoute(args, 2, "ws-idle", ws, "--sluice.gateway.routes[2].stream.idleTimeout=2s");
         wsRoute(args, 3, "ws-limited", ws, "--sluice.gateway.routes[3].rateLimit.rate=2",
                 "--sluice.gateway.routes[3].rateLimit.period=60s", "--sluice.gateway.routes[3].rateLimit.key=route");
-        // An http:// upstream: Spring Cloud Gateway turns an upgrade into ws:// itself.
+        // An http:// upstream: Spring Cloud Gateway turns an upgrade into ws:// itself, and so for lb:// once the
+        // load balancer has picked an http:// instance.
         wsRoute(args, 4, "ws-over-http", "http://127.0.0.1:" + backend.port());
+        wsRoute(args, 6, "ws-over-lb", "lb://echo-service");
+        args.add("--spring.cloud.discovery.client.simple.instances.echo-service[0].uri=http://127.0.0.1:" + backend.port());
         args.addAll(List.of("--sluice.gateway.routes[5].id=sse", "--sluice.gateway.routes[5].uri=http://127.0.0.1:" + backend.port(),
                 "--sluice.gateway.routes[5].match.path=/sse/**", "--sluice.gateway.routes[5].timeout=2s",
                 "--sluice.gateway.routes[5].stream.idleTimeout=10s"));
@@ -103,7 +106,7 @@ class StreamingTest {
     }
 
     @Test
-    void aWebSocketSessionEchoesThroughTheGatewayOnlyWithAValidToken() throws Exception {
+    void aWebSocketSessionEchoesThroughTheGatewayOnlyWithAValidTokenToWsHttpAndLbUpstreams() throws Exception {
         assertThat(handshakeStatus("/ws-auth/echo", null)).isEqualTo(401);
         assertThat(handshakeStatus("/ws-auth/echo", "not-a-token")).isEqualTo(401);
         Session session = open("/ws-auth/echo", TestTokens.token(KEY, "alice"));
@@ -114,6 +117,10 @@ class StreamingTest {
         Session overHttp = open("/ws-over-http/echo", null);
         assertThat(overHttp.say("plain")).isEqualTo("echo plain");
         overHttp.close();
+
+        Session overLb = open("/ws-over-lb/echo", null);
+        assertThat(overLb.say("balanced")).isEqualTo("echo balanced");
+        overLb.close();
     }
 
     @Test
