@@ -105,7 +105,7 @@ class ApiKeysEndpoint {
         }
         catch (JacksonException e) {
             throw new AdminProblemException(GatewayProblem.invalid("The body is not a new API key",
-                    List.of(Map.of("field", "(document)", "message", firstLine(e.getOriginalMessage())))));
+                    List.of(Map.of("field", "(document)", "message", RouteJson.firstLine(e.getOriginalMessage())))));
         }
         List<Map<String, String>> errors = new ArrayList<>();
         if (body == null || body.name() == null || body.name().isBlank() || body.name().length() > 100
@@ -133,13 +133,5 @@ class ApiKeysEndpoint {
             throw new AdminProblemException(GatewayProblem.invalid("The new API key is invalid", errors));
         }
         return body;
-    }
-
-    private static String firstLine(String message) {
-        if (message == null) {
-            return "invalid";
-        }
-        int newline = message.indexOf('\n');
-        return (newline < 0 ? message : message.substring(0, newline)).replaceAll("`?dev\\.sluice\\.[\\w.$]+`?", "value");
     }
 }

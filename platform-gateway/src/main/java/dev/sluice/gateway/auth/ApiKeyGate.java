@@ -47,11 +47,12 @@ final class ApiKeyGate {
         return key == null || key.isBlank() ? null : key.trim();
     }
 
-    Mono<Void> filter(ServerWebExchange exchange, GatewayFilterChain chain) {
+    /** @param presented the key the request brings ({@link #presented}) */
+    Mono<Void> filter(ServerWebExchange exchange, GatewayFilterChain chain, String presented) {
         if (lookups == null) {
             return unavailable(exchange);
         }
-        return lookups.lookup(presented(exchange)).flatMap(lookup -> switch (lookup.status()) {
+        return lookups.lookup(presented).flatMap(lookup -> switch (lookup.status()) {
             case UNAVAILABLE -> unavailable(exchange);
             case UNKNOWN -> invalid(exchange, "invalid_key", "The API key is not one this gateway knows");
             case FOUND -> {

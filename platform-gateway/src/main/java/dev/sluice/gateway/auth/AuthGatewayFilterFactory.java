@@ -130,8 +130,9 @@ public class AuthGatewayFilterFactory implements RoutePolicy<AuthPolicy> {
             if (token != null) {
                 return checkJwt(exchange, chain, jwt, token, identity, identityHeaders, outcomes);
             }
-            if (keys != null && keys.presented(exchange) != null) {
-                return keys.filter(exchange, chain);
+            String key = keys != null ? keys.presented(exchange) : null;
+            if (key != null) {
+                return keys.filter(exchange, chain, key);
             }
             outcomes.missing.increment();
             return refuse(exchange, 401, missingCode, missing, challenge);

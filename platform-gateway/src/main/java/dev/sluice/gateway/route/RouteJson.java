@@ -152,7 +152,11 @@ public final class RouteJson {
         return "a " + type.getSimpleName();
     }
 
-    private static String firstLine(String message) {
+    /**
+     * A Jackson message fit for a client: its first line, without our or the JDK's class names (the field path, or
+     * the endpoint, already says where).
+     */
+    public static String firstLine(String message) {
         if (message == null) {
             return "invalid";
         }
