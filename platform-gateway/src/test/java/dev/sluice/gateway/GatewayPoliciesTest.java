@@ -122,6 +122,28 @@ class GatewayPoliciesTest {
                 model.policies().stream().filter(GatewayPoliciesTest::shipped).map(RoutePolicy::field).toList());
     }
 
+    /**
+     * The routing filter is Sluice's declaration of Gateway's, with the header filters fused: one of each, and the
+     * copying filters Gateway registers replaced (Gateway's own routing filter is switched off in application.yml).
+     */
+    @Test
+    void oneRoutingFilterRunsWithTheFusedHeaderFilters() {
+        Map<String, org.springframework.cloud.gateway.filter.NettyRoutingFilter> routing =
+                gateway.getBeansOfType(org.springframework.cloud.gateway.filter.NettyRoutingFilter.class);
+        assertThat(routing).containsOnlyKeys("sluiceRoutingFilter");
+        assertThat(gateway.getBeansOfType(org.springframework.cloud.gateway.filter.NettyWriteResponseFilter.class))
+                .hasSize(1);
+        List<Class<?>> headerFilters = routing.get("sluiceRoutingFilter").getHeadersFilters().stream()
+                .<Class<?>>map(Object::getClass).toList();
+        assertThat(headerFilters).contains(dev.sluice.gateway.headers.UpstreamHeadersFilter.class,
+                dev.sluice.gateway.headers.AnswerHeadersFilter.class).doesNotContain(
+                org.springframework.cloud.gateway.filter.headers.RemoveHopByHopHeadersFilter.class,
+                org.springframework.cloud.gateway.filter.headers.RemoveForwardedHeadersFilter.class,
+                org.springframework.cloud.gateway.filter.headers.RemoveXForwardedHeadersFilter.class,
+                org.springframework.cloud.gateway.filter.headers.GRPCRequestHeadersFilter.class,
+                dev.sluice.gateway.observability.TraceContextFilter.class);
+    }
+
     /** A policy of the gateway's own classes, not one the test sources add (such as {@code stamp}). */
     private static boolean shipped(RoutePolicy<?> policy) {
         return !policy.getClass().getProtectionDomain().getCodeSource().getLocation().getPath().contains("test-classes");

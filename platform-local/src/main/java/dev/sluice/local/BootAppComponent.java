@@ -84,7 +84,7 @@ final class BootAppComponent implements Component {
         }
         List<String> command = new ArrayList<>();
         command.add(Path.of(config.javaHome(), "bin", "java").toString());
-        command.addAll(config.jvmOptions());
+        command.addAll(config.jvmOptionsOf(module));
         command.add("-jar");
         command.add(jar.toString());
         command.add("--server.port=" + port);

@@ -76,6 +76,8 @@ public final class LocalStackLauncher {
               --gateway-management-port=8081  gateway health, metrics and the Admin API (/admin/v1)
               --jvm-options="-Xmx384m ..."    options for every service JVM, by default -Xms64m -Xmx384m
                                               -XX:+UseSerialGC -XX:TieredStopAtLevel=1 (C1 only: faster starts)
+              --gateway-jvm-options="..."     options for the gateway's JVM, by default -XX:+UseParallelGC
+                                              -Xms512m -Xmx512m (all JIT tiers: it serves every request)
               --database=h2                   the services' databases: h2 (files) or postgres (a local
                                               PostgreSQL server, the services' 'postgres' profile)
               --postgres-port=5432            PostgreSQL, with --database=postgres

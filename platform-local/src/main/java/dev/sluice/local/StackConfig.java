@@ -16,20 +16,29 @@ import java.util.Map;
  * @param runDir where logs go ({@code --run-dir}, by default {@code <root>/.local-stack})
  * @param javaHome the JDK the services run on: this launcher's, which honours {@code JAVA_HOME}
  * @param jvmOptions options for every service JVM ({@code --jvm-options} or {@code SLUICE_JVM_OPTIONS})
+ * @param gatewayJvmOptions options for the gateway's JVM ({@code --gateway-jvm-options}): the gateway's role is
+ *                          throughput, so it gets the JIT's top tier and a throughput collector, not the services'
+ *                          fast-start options
  * @param services the services to run, found in the root pom's modules (see {@link ServiceModule})
  * @param servicePorts each service's port, by module: its descriptor's, unless {@code --<name>-port} says otherwise
  * @param database the services' databases: {@code h2} (files in the run folder, served by an H2 server on
  *                 {@code h2Port} so that added instances share them) or {@code postgres} (one local PostgreSQL
  *                 server, the services' {@code postgres} profile)
  */
-public record StackConfig(Path root, Path runDir, String javaHome, List<String> jvmOptions, int redisPort,
+public record StackConfig(Path root, Path runDir, String javaHome, List<String> jvmOptions,
+        List<String> gatewayJvmOptions, int redisPort,
         int seataPort, int seataConsolePort, List<ServiceModule> services, Map<String, Integer> servicePorts,
         int gatewayPort, int gatewayManagementPort, String database, int postgresPort, int h2Port) {
 
     public StackConfig {
         services = List.copyOf(services);
+        jvmOptions = List.copyOf(jvmOptions);
+        gatewayJvmOptions = List.copyOf(gatewayJvmOptions);
         servicePorts = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(servicePorts));
     }
+
+    /** The gateway's JVM options unless {@code --gateway-jvm-options} says otherwise. */
+    public static final String GATEWAY_JVM_OPTIONS = "-XX:+UseParallelGC -Xms512m -Xmx512m";
 
     static final Map<String, String> DEFAULTS = Map.ofEntries(
             Map.entry("redis-port", "7000"),
@@ -40,6 +49,10 @@ public record StackConfig(Path root, Path runDir, String javaHome, List<String> 
             // C1 only (TieredStopAtLevel=1): a service starts in about two thirds of the time, which on a laptop matters
             // more than peak throughput. bench/orders.sh passes its own options.
             Map.entry("jvm-options", "-Xms64m -Xmx384m -XX:+UseSerialGC -XX:TieredStopAtLevel=1"),
+            // The gateway is on every request's path: C2 and the parallel collector with a fixed heap cost it less
+            // than half the CPU per request of the services' options (docs/benchmarks.md), for a second more at
+            // start. bench/gateway.sh measures the gateway started with these.
+            Map.entry("gateway-jvm-options", GATEWAY_JVM_OPTIONS),
             Map.entry("database", "h2"),
             Map.entry("postgres-port", "5432"),
             Map.entry("h2-port", "9092"));
@@ -68,11 +81,20 @@ public record StackConfig(Path root, Path runDir, String javaHome, List<String> 
         Map<String, Integer> servicePorts = new java.util.LinkedHashMap<>();
         services.forEach(service -> servicePorts.put(service.module(), port(value, service.portSetting())));
         return new StackConfig(root, runDir, System.getProperty("java.home"),
-                new ArrayList<>(Arrays.asList(value.apply("jvm-options").trim().split("\\s+"))),
+                options(value.apply("jvm-options")), options(value.apply("gateway-jvm-options")),
                 port(value, "redis-port"), port(value, "seata-port"), port(value, "seata-console-port"),
                 services, servicePorts, port(value, "gateway-port"),
                 port(value, "gateway-management-port"), database(value.apply("database")), port(value, "postgres-port"),
                 port(value, "h2-port"));
+    }
+
+    private static List<String> options(String raw) {
+        return raw.isBlank() ? List.of() : new ArrayList<>(Arrays.asList(raw.trim().split("\\s+")));
+    }
+
+    /** The JVM options of {@code module}'s JVMs: the gateway's own, or the services'. */
+    List<String> jvmOptionsOf(String module) {
+        return "platform-gateway".equals(module) ? gatewayJvmOptions : jvmOptions;
     }
 
     /** The port of the service {@code module}. */
@@ -114,7 +136,7 @@ public record StackConfig(Path root, Path runDir, String javaHome, List<String> 
     StackConfig withFreePortsForZeros() {
         Map<String, Integer> ports = new java.util.LinkedHashMap<>();
         servicePorts.forEach((module, port) -> ports.put(module, orFree(port)));
-        return new StackConfig(root, runDir, javaHome, jvmOptions,
+        return new StackConfig(root, runDir, javaHome, jvmOptions, gatewayJvmOptions,
                 redisPort == 0 ? dev.sluice.test.process.Ports.freeBlock(6, 10_000) : redisPort,
                 orFree(seataPort), orFree(seataConsolePort), services, ports,
                 orFree(gatewayPort), orFree(gatewayManagementPort), database, orFree(postgresPort), orFree(h2Port));

@@ -35,6 +35,20 @@ class StackConfigTest {
     }
 
     @Test
+    void theGatewayGetsItsOwnJvmOptionsAndTheServicesKeepTheirs() {
+        StackConfig config = from();
+        assertThat(config.jvmOptionsOf("platform-gateway"))
+                .containsExactly("-XX:+UseParallelGC", "-Xms512m", "-Xmx512m")
+                .doesNotContain("-XX:TieredStopAtLevel=1");
+        assertThat(config.jvmOptionsOf("sample-order-service")).contains("-XX:TieredStopAtLevel=1");
+
+        StackConfig given = from(Map.of("SLUICE_GATEWAY_JVM_OPTIONS", "-Xmx1g"), "--jvm-options=-Xmx200m");
+        assertThat(given.jvmOptionsOf("platform-gateway")).containsExactly("-Xmx1g");
+        assertThat(given.jvmOptionsOf("sample-inventory-service")).containsExactly("-Xmx200m");
+        assertThat(from("--gateway-jvm-options=").jvmOptionsOf("platform-gateway")).isEmpty();
+    }
+
+    @Test
     void postgresIsChosenByArgumentOrEnvironment() {
         assertThat(from("--database=postgres").usesPostgres()).isTrue();
         StackConfig fromEnvironment = from(Map.of("SLUICE_DATABASE", "postgres", "SLUICE_POSTGRES_PORT", "15432"));

@@ -19,7 +19,11 @@ final class TestStacks {
         ProcessReaper.delete(runDir.resolve("data")); // each run starts from empty databases
         List<String> arguments = new ArrayList<>(List.of("--root=" + LauncherProcess.REPO_ROOT, "--run-dir=" + runDir,
                 "--redis-port=0", "--seata-port=0", "--seata-console-port=0", "--inventory-port=0", "--order-port=0",
-                "--gateway-port=0", "--gateway-management-port=0", "--postgres-port=0", "--h2-port=0"));
+                "--gateway-port=0", "--gateway-management-port=0", "--postgres-port=0", "--h2-port=0",
+                // The services' fast-start options for the gateway too: these tests check behaviour, which the JIT
+                // does not change, and on two cores C2 compiling in every stack's gateway would lengthen them.
+                // LocalStackLauncherTest starts the launcher with its defaults.
+                "--gateway-jvm-options=" + StackConfig.DEFAULTS.get("jvm-options")));
         arguments.addAll(List.of(settings));
         StackConfig config = StackConfig.from(arguments.toArray(String[]::new), Map.of()).withFreePortsForZeros();
         LocalStack stack = new LocalStack(config, AdminToken.resolve(Map.of(), runDir), System.out);

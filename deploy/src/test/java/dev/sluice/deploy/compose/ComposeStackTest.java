@@ -149,6 +149,15 @@ class ComposeStackTest {
     }
 
     @Test
+    void theGatewayRunsWithItsRoleJvmOptionsAndTheServicesWithout() {
+        // The JVM is the container's first process: the entrypoint's shell execs it.
+        String gateway = stack.exec(stack.containers("gateway-1").get(0), "cat", "/proc/1/cmdline").out();
+        String order = stack.exec(stack.containers("sample-order-service").get(0), "cat", "/proc/1/cmdline").out();
+        assertThat(gateway.split("\0")).contains("-XX:+UseParallelGC", "-XX:MaxRAMPercentage=75");
+        assertThat(order.split("\0")).contains("-XX:MaxRAMPercentage=75").doesNotContain("-XX:+UseParallelGC");
+    }
+
+    @Test
     void scalingTheOrderServiceToTwoSpreadsOrdersOverBothReplicas() {
         stack.scale("sample-order-service", 2);
         stack.awaitHealthy(Duration.ofMinutes(4));

@@ -1,5 +1,6 @@
 package dev.sluice.gateway.observability;
 
+import dev.sluice.gateway.headers.UpstreamHeaderEdit;
 import org.springframework.cloud.gateway.filter.headers.HttpHeadersFilter;
 import org.springframework.core.Ordered;
 import org.springframework.http.HttpHeaders;
@@ -12,11 +13,11 @@ import java.util.regex.Pattern;
 /**
  * W3C trace context on the upstream request: it always carries a valid {@code traceparent}. A valid incoming one
  * keeps its trace id with the gateway as the new parent; a missing or malformed one is replaced by a new trace.
- * {@code tracestate} passes with a valid parent only. Applied where Gateway builds the upstream request's headers,
- * so the incoming request is not copied for it. The trace id is kept on the exchange for the access log. Spans are
- * not exported: add Micrometer Tracing for that.
+ * {@code tracestate} passes with a valid parent only. On the routing path it edits the one copy of the request's
+ * headers that {@code UpstreamHeadersFilter} makes; as a plain header filter (WebSocket upgrades) it copies them.
+ * The trace id is kept on the exchange for the access log. Spans are not exported: add Micrometer Tracing for that.
  */
-public class TraceContextFilter implements HttpHeadersFilter, Ordered {
+public class TraceContextFilter implements HttpHeadersFilter, UpstreamHeaderEdit, Ordered {
 
     public static final String TRACE_ID_ATTRIBUTE = TraceContextFilter.class.getName() + ".traceId";
     private static final Pattern TRACEPARENT = Pattern.compile("00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})");
@@ -30,19 +31,24 @@ public class TraceContextFilter implements HttpHeadersFilter, Ordered {
 
     @Override
     public HttpHeaders filter(HttpHeaders input, ServerWebExchange exchange) {
-        String incoming = input.getFirst("traceparent");
+        HttpHeaders upstream = HttpHeaders.copyOf(input);
+        edit(upstream, exchange);
+        return upstream;
+    }
+
+    @Override
+    public void edit(HttpHeaders upstream, ServerWebExchange exchange) {
+        String incoming = upstream.getFirst("traceparent");
         Matcher matcher = incoming == null ? null : TRACEPARENT.matcher(incoming);
         boolean valid = matcher != null && matcher.matches() && !matcher.group(1).equals(ZERO_TRACE)
                 && !matcher.group(2).equals(ZERO_SPAN);
         String traceId = valid ? matcher.group(1) : hex(16);
         String flags = valid ? matcher.group(3) : "01";
         exchange.getAttributes().put(TRACE_ID_ATTRIBUTE, traceId);
-        HttpHeaders upstream = HttpHeaders.copyOf(input);
         upstream.set("traceparent", "00-" + traceId + "-" + hex(8) + "-" + flags);
         if (!valid) {
             upstream.remove("tracestate");
         }
-        return upstream;
     }
 
     private static String hex(int bytes) {

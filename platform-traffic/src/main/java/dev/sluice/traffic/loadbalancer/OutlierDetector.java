@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
 /**
@@ -24,6 +25,8 @@ public class OutlierDetector {
     private final LongSupplier clock;
     private final Map<String, State> states = new ConcurrentHashMap<>();
     private final Map<String, Integer> knownInstances = new ConcurrentHashMap<>();
+    /** When the last ejection made so far ends: until then {@link #available} has to look instances up. */
+    private final AtomicLong ejectionsEnd = new AtomicLong(Long.MIN_VALUE);
 
     public OutlierDetector(int consecutiveFailures, Duration baseEjection, Duration maxEjection, int maxEjectionPercent,
             LongSupplier clock) {
@@ -40,10 +43,16 @@ public class OutlierDetector {
         long ejectedUntil;
     }
 
-    /** The instances not ejected now. */
+    /** The instances not ejected now: {@code instances} itself while no instance of any service is ejected. */
     public List<ServiceInstance> available(String serviceId, List<ServiceInstance> instances) {
-        knownInstances.put(serviceId, instances.size());
+        Integer known = knownInstances.get(serviceId);
+        if (known == null || known != instances.size()) {
+            knownInstances.put(serviceId, instances.size());
+        }
         long now = clock.getAsLong();
+        if (now >= ejectionsEnd.get()) {
+            return instances; // the common case, on every request: no key to build, no list to copy
+        }
         List<ServiceInstance> available = new ArrayList<>(instances.size());
         for (ServiceInstance instance : instances) {
             State state = states.get(key(serviceId, instance));
@@ -77,6 +86,7 @@ public class OutlierDetector {
             state.ejections++;
             state.failures = 0;
             state.ejectedUntil = now + Math.min(maxEjectionMillis, baseEjectionMillis * state.ejections);
+            ejectionsEnd.accumulateAndGet(state.ejectedUntil, Math::max);
             return true;
         }
     }
