@@ -79,7 +79,8 @@ for _ in $(seq 1 600); do
 done
 grep -q 'stack is up' "$work/local.log" || { tail -n 40 "$work/local.log" >&2; echo "bench/gateway.sh: the local stack did not come up in 10 minutes" >&2; exit 1; }
 nodes=$(seq -s, -f "127.0.0.1:%g" $redis $((redis + 5)))
-admin_token=$(cat "$work/local/admin-token")
+# The launcher keeps its generated token in the run folder, unless SLUICE_ADMIN_TOKEN gave it one.
+admin_token=${SLUICE_ADMIN_TOKEN:-$(cat "$work/local/admin-token")}
 stock_jar=bench/stock-gateway/target/stock-gateway.jar
 if [ ! -f $stock_jar ] || [ -n "$(find bench/stock-gateway/src bench/stock-gateway/pom.xml -newer $stock_jar | head -1)" ]; then
   step "building bench/stock-gateway" env JAVA_HOME= ./mvnw -B -q -f bench/stock-gateway/pom.xml package -DskipTests

@@ -25,8 +25,8 @@ import java.util.function.Supplier;
 public class HeadersConfiguration {
 
     @Bean
-    NettyRoutingFilter sluiceRoutingFilter(HttpClient httpClient, ObjectProvider<List<HttpHeadersFilter>> headersFilters,
-            HttpClientProperties properties) {
+    NettyRoutingFilter sluiceRoutingFilter(HttpClient httpClient,
+            ObjectProvider<List<HttpHeadersFilter>> headersFilters, HttpClientProperties properties) {
         Supplier<List<HttpHeadersFilter>> fused = SingletonSupplier.of(
                 () -> UpstreamHeadersFilter.fuse(headersFilters.getIfAvailable(List::of)));
         return new NettyRoutingFilter(httpClient, new FusedHeaders(fused), properties);
@@ -39,7 +39,8 @@ public class HeadersConfiguration {
     }
 
     /** The fused list, resolved on first use as Gateway resolves its own: after every header filter bean exists. */
-    private record FusedHeaders(Supplier<List<HttpHeadersFilter>> fused) implements ObjectProvider<List<HttpHeadersFilter>> {
+    private record FusedHeaders(Supplier<List<HttpHeadersFilter>> fused)
+            implements ObjectProvider<List<HttpHeadersFilter>> {
 
         @Override
         public List<HttpHeadersFilter> getObject() {

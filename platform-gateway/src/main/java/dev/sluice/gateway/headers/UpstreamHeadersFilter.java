@@ -117,7 +117,8 @@ public final class UpstreamHeadersFilter implements HttpHeadersFilter, Ordered {
                 upstream.addAll(header.getKey(), header.getValue());
             }
         }
-        if (grpcTrailers && StringUtils.startsWithIgnoreCase(input.getFirst(HttpHeaders.CONTENT_TYPE), "application/grpc")) {
+        if (grpcTrailers
+                && StringUtils.startsWithIgnoreCase(input.getFirst(HttpHeaders.CONTENT_TYPE), "application/grpc")) {
             upstream.add("te", "trailers");
         }
         for (UpstreamHeaderEdit edit : edits) {
