@@ -1,8 +1,7 @@
 package dev.sluice.gateway.auth;
 
-import dev.sluice.gateway.GatewayApplication;
 import dev.sluice.gateway.support.AdminClient;
-import dev.sluice.starter.management.BearerTokens;
+import dev.sluice.gateway.support.InProcessGateway;
 import dev.sluice.test.http.TestBackend;
 import dev.sluice.test.redis.RedisCluster;
 import dev.sluice.test.redis.RedisClusterExtension;
@@ -10,9 +9,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.springframework.boot.SpringApplication;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
-import org.springframework.context.ConfigurableApplicationContext;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -22,7 +18,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
 
@@ -40,7 +35,7 @@ class ApiKeyAuthTest {
 
     static final String ADMIN = "api-keys-admin-token";
     static TestBackend backend;
-    static ConfigurableApplicationContext gateway;
+    static InProcessGateway gateway;
     static int port;
     static AdminClient admin;
     final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
@@ -53,16 +48,15 @@ class ApiKeyAuthTest {
         String r = "--sluice.gateway.routes[0].";
         String s = "--sluice.gateway.routes[1].";
         String q = "--sluice.gateway.routes[2].";
-        gateway = new SpringApplication(GatewayApplication.class).run("--server.port=0", "--management.server.port=0",
-                "--spring.data.redis.cluster.nodes=" + REDIS.cluster().nodeAddresses(),
-                "--sluice.gateway.admin.tokens[0].name=ops", "--sluice.gateway.admin.tokens[0].role=admin",
-                "--sluice.gateway.admin.tokens[0].sha256=" + HexFormat.of().formatHex(BearerTokens.sha256(ADMIN)),
+        List<String> settings = new ArrayList<>(InProcessGateway.adminToken(ADMIN));
+        settings.addAll(List.of("--spring.data.redis.cluster.nodes=" + REDIS.cluster().nodeAddresses(),
                 r + "id=keyed", r + "uri=" + backend.url(), r + "match.path=/keyed/**", r + "auth.apiKey.header=X-Api-Key",
                 s + "id=scoped", s + "uri=" + backend.url(), s + "match.path=/scoped/**",
                 s + "auth.apiKey.scopes[0]=orders.write",
-                q + "id=query", q + "uri=" + backend.url(), q + "match.path=/query/**", q + "auth.apiKey.query=api_key");
-        port = ((WebServerApplicationContext) gateway).getWebServer().getPort();
-        admin = new AdminClient(Integer.parseInt(gateway.getEnvironment().getProperty("local.management.port")), ADMIN);
+                q + "id=query", q + "uri=" + backend.url(), q + "match.path=/query/**", q + "auth.apiKey.query=api_key"));
+        gateway = InProcessGateway.start(settings);
+        port = gateway.port();
+        admin = gateway.admin(ADMIN);
     }
 
     @AfterAll

@@ -1,9 +1,9 @@
 package dev.sluice.gateway.auth;
 
+import dev.sluice.gateway.support.InProcessGateway;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jwt.JWTClaimsSet;
-import dev.sluice.gateway.GatewayApplication;
 import dev.sluice.test.http.TestBackend;
 import dev.sluice.test.redis.RedisCluster;
 import dev.sluice.test.redis.RedisClusterExtension;
@@ -11,9 +11,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.springframework.boot.SpringApplication;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
-import org.springframework.context.ConfigurableApplicationContext;
 import tools.jackson.databind.json.JsonMapper;
 
 import java.net.URI;
@@ -51,7 +48,7 @@ class JwtAuthTest {
     static JwksServer rotating;
     static JwksServer goingDown;
     static TestBackend backend;
-    static ConfigurableApplicationContext gateway;
+    static InProcessGateway gateway;
     static int port;
     final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(2)).build();
@@ -63,8 +60,7 @@ class JwtAuthTest {
         rotating = JwksServer.start(OLD);
         goingDown = JwksServer.start(HELD);
         backend = TestBackend.start("authed");
-        List<String> args = new ArrayList<>(List.of("--server.port=0", "--management.server.port=0",
-                "--sluice.gateway.store.enabled=false",
+        List<String> args = new ArrayList<>(List.of("--sluice.gateway.store.enabled=false",
                 "--spring.data.redis.cluster.nodes=" + REDIS.cluster().nodeAddresses()));
         route(args, 0, "jwt", jwks.uri());
         args.add("--sluice.gateway.routes[0].auth.identity.claims.tenant=X-Tenant");
@@ -83,8 +79,8 @@ class JwtAuthTest {
         args.add("--sluice.gateway.routes[5].uri=" + backend.url());
         args.add("--sluice.gateway.routes[5].match.path=/pem/**");
         args.add("--sluice.gateway.routes[5].auth.jwt.publicKeys[0]=" + TestTokens.pem(EC));
-        gateway = new SpringApplication(GatewayApplication.class).run(args.toArray(String[]::new));
-        port = ((WebServerApplicationContext) gateway).getWebServer().getPort();
+        gateway = InProcessGateway.start(args);
+        port = gateway.port();
     }
 
     private static void route(List<String> args, int i, String id, String jwksUri) {

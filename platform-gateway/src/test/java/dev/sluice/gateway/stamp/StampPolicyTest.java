@@ -1,9 +1,8 @@
 package dev.sluice.gateway.stamp;
 
-import dev.sluice.gateway.GatewayApplication;
 import dev.sluice.gateway.route.RouteTable;
 import dev.sluice.gateway.support.AdminClient;
-import dev.sluice.starter.management.BearerTokens;
+import dev.sluice.gateway.support.InProcessGateway;
 import dev.sluice.test.http.TestBackend;
 import dev.sluice.test.redis.RedisCluster;
 import dev.sluice.test.redis.RedisClusterExtension;
@@ -11,10 +10,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.springframework.boot.SpringApplication;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.cloud.gateway.route.Route;
-import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.Ordered;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -25,7 +21,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -42,7 +37,7 @@ class StampPolicyTest {
 
     static final String ADMIN = "stamp-admin-token";
     static TestBackend backend;
-    static ConfigurableApplicationContext gateway;
+    static InProcessGateway gateway;
     static int port;
     static AdminClient admin;
     final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
@@ -52,20 +47,18 @@ class StampPolicyTest {
     @BeforeAll
     static void start() {
         backend = TestBackend.start("stamped");
-        gateway = new SpringApplication(GatewayApplication.class).run("--server.port=0", "--management.server.port=0",
-                "--spring.data.redis.cluster.nodes=" + REDIS.cluster().nodeAddresses(),
-                "--sluice.gateway.admin.tokens[0].name=ops",
-                "--sluice.gateway.admin.tokens[0].role=admin",
-                "--sluice.gateway.admin.tokens[0].sha256=" + HexFormat.of().formatHex(BearerTokens.sha256(ADMIN)),
+        List<String> settings = new ArrayList<>(InProcessGateway.adminToken(ADMIN));
+        settings.addAll(List.of("--spring.data.redis.cluster.nodes=" + REDIS.cluster().nodeAddresses(),
                 "--sluice.gateway.routes[0].id=yaml-stamped",
                 "--sluice.gateway.routes[0].uri=" + backend.url(),
                 "--sluice.gateway.routes[0].match.path=/yaml/**",
                 "--sluice.gateway.routes[0].rateLimit.rate=1000",
                 "--sluice.gateway.routes[0].bulkhead.maxConcurrent=10",
                 "--sluice.gateway.routes[0].stamp.header=X-Stamp",
-                "--sluice.gateway.routes[0].stamp.value=from-yaml");
-        port = ((WebServerApplicationContext) gateway).getWebServer().getPort();
-        admin = new AdminClient(Integer.parseInt(gateway.getEnvironment().getProperty("local.management.port")), ADMIN);
+                "--sluice.gateway.routes[0].stamp.value=from-yaml"));
+        gateway = InProcessGateway.start(settings);
+        port = gateway.port();
+        admin = gateway.admin(ADMIN);
     }
 
     @AfterAll
@@ -83,7 +76,7 @@ class StampPolicyTest {
         assertThat(send("/yaml/hello").statusCode()).isEqualTo(200);
         assertThat(lastReceived("/yaml/hello").header("X-Stamp")).containsExactly("from-yaml");
 
-        Route route = gateway.getBean(RouteTable.class).getRoutes()
+        Route route = gateway.context().getBean(RouteTable.class).getRoutes()
                 .filter(r -> r.getId().equals("yaml-stamped")).blockFirst();
         List<Integer> orders = new ArrayList<>();
         route.getFilters().forEach(filter -> orders.add(((Ordered) filter).getOrder()));

@@ -1,7 +1,7 @@
 package dev.sluice.gateway.stream;
 
+import dev.sluice.gateway.support.InProcessGateway;
 import com.nimbusds.jose.jwk.ECKey;
-import dev.sluice.gateway.GatewayApplication;
 import dev.sluice.gateway.auth.TestTokens;
 import dev.sluice.gateway.route.BuiltInPolicies;
 import dev.sluice.gateway.route.RouteModel;
@@ -14,9 +14,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.springframework.boot.SpringApplication;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
-import org.springframework.context.ConfigurableApplicationContext;
 import reactor.core.publisher.Flux;
 import reactor.netty.DisposableServer;
 import reactor.netty.http.server.HttpServer;
@@ -52,7 +49,7 @@ class StreamingTest {
 
     static final ECKey KEY = TestTokens.ecKey();
     static DisposableServer backend;
-    static ConfigurableApplicationContext gateway;
+    static InProcessGateway gateway;
     static int port;
     final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(2)).build();
@@ -67,8 +64,7 @@ class StreamingTest {
                                 .map(i -> "id: " + i + "\ndata: " + System.currentTimeMillis() + "\n\n"))))
                 .bindNow();
         String ws = "ws://127.0.0.1:" + backend.port();
-        List<String> args = new ArrayList<>(List.of("--server.port=0", "--management.server.port=0",
-                "--sluice.gateway.store.enabled=false",
+        List<String> args = new ArrayList<>(List.of("--sluice.gateway.store.enabled=false",
                 "--spring.data.redis.cluster.nodes=" + REDIS.cluster().nodeAddresses()));
         wsRoute(args, 0, "ws-auth", ws, "--sluice.gateway.routes[0].auth.jwt.publicKeys[0]=" + TestTokens.pem(KEY));
         wsRoute(args, 1, "ws-capped", ws, "--sluice.gateway.routes[1].stream.maxConnections=2");
@@ -83,8 +79,8 @@ class StreamingTest {
         args.addAll(List.of("--sluice.gateway.routes[5].id=sse", "--sluice.gateway.routes[5].uri=http://127.0.0.1:" + backend.port(),
                 "--sluice.gateway.routes[5].match.path=/sse/**", "--sluice.gateway.routes[5].timeout=2s",
                 "--sluice.gateway.routes[5].stream.idleTimeout=10s"));
-        gateway = new SpringApplication(GatewayApplication.class).run(args.toArray(String[]::new));
-        port = ((WebServerApplicationContext) gateway).getWebServer().getPort();
+        gateway = InProcessGateway.start(args);
+        port = gateway.port();
     }
 
     /** A route from /{id}/echo to the backend's /ws/echo. */

@@ -1,6 +1,6 @@
 package dev.sluice.gateway.transform;
 
-import dev.sluice.gateway.GatewayApplication;
+import dev.sluice.gateway.support.InProcessGateway;
 import dev.sluice.gateway.route.BuiltInPolicies;
 import dev.sluice.gateway.route.RouteModel;
 import dev.sluice.gateway.route.RouteValidator;
@@ -11,9 +11,6 @@ import dev.sluice.test.http.TestBackend;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.SpringApplication;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
-import org.springframework.context.ConfigurableApplicationContext;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -35,7 +32,7 @@ class TransformTest {
 
     static TestBackend backend;
     static HttpServer jsonBackend;
-    static ConfigurableApplicationContext gateway;
+    static InProcessGateway gateway;
     static int port;
     final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(2)).build();
@@ -49,8 +46,7 @@ class TransformTest {
         String s = "--sluice.gateway.routes[1].";
         String k = "--sluice.gateway.routes[2].";
         String d = "--sluice.gateway.routes[3].";
-        gateway = new SpringApplication(GatewayApplication.class).run("--server.port=0", "--management.server.port=0",
-                "--sluice.gateway.store.enabled=false",
+        gateway = InProcessGateway.start(List.of("--sluice.gateway.store.enabled=false",
                 r + "id=orders", r + "uri=" + backend.url(), r + "match.path=/api/orders/{id}/{*rest}",
                 r + "transform.request.path=/v2/orders/{id}/items/{rest}",
                 r + "transform.request.query.source=gateway",
@@ -69,8 +65,8 @@ class TransformTest {
                 k + "transform.response.json.keep[0]=/id", k + "transform.response.json.keep[1]=/customer/name",
                 k + "transform.response.json.maxBodySize=1KB",
                 d + "id=dropped", d + "uri=" + json, d + "match.path=/dropped/{*rest}", d + "transform.request.path=/{rest}",
-                d + "transform.response.json.drop[0]=/customer/email", d + "transform.response.json.drop[1]=/internal");
-        port = ((WebServerApplicationContext) gateway).getWebServer().getPort();
+                d + "transform.response.json.drop[0]=/customer/email", d + "transform.response.json.drop[1]=/internal"));
+        port = gateway.port();
     }
 
     @AfterAll
