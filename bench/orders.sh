@@ -3,7 +3,8 @@
 #   bench/orders.sh [concurrency=16] [warmup-seconds=90] [measure-seconds=30] [rounds=3]
 # It starts the local stack on its default ports, stocks one SKU generously, runs the closed-loop load in
 # bench/OrderLoad.java (JDK only): a warm-up, then the measured rounds and their medians. It prints the machine,
-# then stops the stack. JAVA_HOME chooses the JDK for the whole stack.
+# then stops the stack. JAVA_HOME chooses the JDK for the whole stack. LOCAL_ARGS adds launcher settings:
+# LOCAL_ARGS=--tc-nodes=3 runs the coordinator as a Raft group of three TCs.
 # For this run only, the services also expose their actuator metrics endpoint (on loopback) to a viewer token made
 # for the run, so that the load reads the order service's own timers: how long its round trips to the Seata TC take.
 set -euo pipefail
@@ -19,7 +20,8 @@ log=$(mktemp)
 METRICS_TOKEN=$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')
 export METRICS_TOKEN
 token_sha256=$(printf '%s' "$METRICS_TOKEN" | sha256sum | cut -d' ' -f1)
-./run-local.sh --jvm-options="-Xms64m -Xmx384m -XX:+UseSerialGC -Dmanagement.endpoints.web.exposure.include=health,metrics,prometheus \
+# shellcheck disable=SC2086
+./run-local.sh ${LOCAL_ARGS:-} --jvm-options="-Xms64m -Xmx384m -XX:+UseSerialGC -Dmanagement.endpoints.web.exposure.include=health,metrics,prometheus \
 -Dsluice.management.tokens[0].name=bench -Dsluice.management.tokens[0].role=viewer -Dsluice.management.tokens[0].sha256=$token_sha256" \
   > "$log" 2>&1 &
 stack=$!

@@ -2,6 +2,7 @@ package dev.sluice.local;
 
 import dev.sluice.test.process.Ports;
 import dev.sluice.test.process.ProcessReaper;
+import dev.sluice.test.seata.SeataCluster;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -44,7 +45,7 @@ public final class LocalStack implements AutoCloseable {
         checkPortsAreFree();
         prepareLogDir();
         RedisClusterComponent redis = new RedisClusterComponent(config);
-        SeataComponent tc = new SeataComponent(config);
+        Component tc = config.tcCluster() ? new SeataClusterComponent(config) : new SeataComponent(config);
         Databases databases = databases();
         List<Component> servers = new ArrayList<>(List.of(redis, tc));
         if (databases != null) {
@@ -54,7 +55,7 @@ public final class LocalStack implements AutoCloseable {
         List<Component> applications = new ArrayList<>();
         // The services register in the registry in the Redis Cluster; the gateway finds them there.
         for (ServiceModule service : config.services()) {
-            List<String> arguments = new ArrayList<>(List.of("--sluice.tcc.tc-addresses=" + tc.address(),
+            List<String> arguments = new ArrayList<>(List.of(tcArgument(tc),
                     "--spring.data.redis.cluster.nodes=" + redis.nodes()));
             Map<String, String> environment = Map.of();
             if (service.hasDatabase()) {
@@ -73,6 +74,12 @@ public final class LocalStack implements AutoCloseable {
         applications.add(new BootAppComponent("platform-gateway", config, config.gatewayPort(),
                 config.gatewayManagementPort(), gateway));
         startTogether(applications, started, out);
+    }
+
+    /** The setting that points a service at the TC, or at the Raft group of TCs. */
+    private static String tcArgument(Component tc) {
+        return tc instanceof SeataClusterComponent cluster ? cluster.serviceArgument()
+                : "--sluice.tcc.tc-addresses=" + ((SeataComponent) tc).address();
     }
 
     /** A service's component, after keeping how it is started, so that {@code add} can start more instances. */
@@ -166,16 +173,24 @@ public final class LocalStack implements AutoCloseable {
     private void checkPortsAreFree() {
         Map<Integer, String> ports = new LinkedHashMap<>();
         for (int i = 0; i < 6; i++) {
-            ports.put(config.redisPort() + i, "redis-cluster");
-            ports.put(config.redisPort() + i + 10_000, "redis-cluster (cluster bus)");
+            want(ports, config.redisPort() + i, "redis-cluster");
+            want(ports, config.redisPort() + i + 10_000, "redis-cluster (cluster bus)");
         }
-        ports.put(config.seataPort(), "seata-tc");
-        ports.put(config.seataConsolePort(), "seata-tc (console)");
-        config.servicePorts().forEach((module, port) -> ports.put(port, module));
-        ports.put(config.gatewayPort(), "platform-gateway");
-        ports.put(config.gatewayManagementPort(), "platform-gateway (management)");
+        if (!config.tcCluster()) {
+            want(ports, config.seataPort(), "seata-tc");
+            want(ports, config.seataConsolePort(), "seata-tc (console)");
+        }
+        for (int node = 1; config.tcCluster() && node <= config.tcNodes(); node++) {
+            int console = config.seataConsolePort() + node - 1;
+            want(ports, console, "seata-tc-" + node + " (console)");
+            want(ports, console + SeataCluster.TRANSACTION_PORT_OFFSET, "seata-tc-" + node);
+            want(ports, console + SeataCluster.RAFT_PORT_OFFSET, "seata-tc-" + node + " (raft)");
+        }
+        config.servicePorts().forEach((module, port) -> want(ports, port, module));
+        want(ports, config.gatewayPort(), "platform-gateway");
+        want(ports, config.gatewayManagementPort(), "platform-gateway (management)");
         if (config.services().stream().anyMatch(ServiceModule::hasDatabase)) {
-            ports.put(config.usesPostgres() ? config.postgresPort() : config.h2Port(),
+            want(ports, config.usesPostgres() ? config.postgresPort() : config.h2Port(),
                     config.usesPostgres() ? "postgres" : "h2");
         }
         ports.forEach((port, owner) -> {
@@ -184,6 +199,15 @@ public final class LocalStack implements AutoCloseable {
                         "port " + port + " is already in use; free it or choose another (see --help)"));
             }
         });
+    }
+
+    /** Notes that {@code owner} will listen on {@code port}, refusing a port two parts of the stack were given. */
+    private static void want(Map<Integer, String> ports, int port, String owner) {
+        String other = ports.putIfAbsent(port, owner);
+        if (other != null) {
+            throw new ComponentFailedException(owner, "-", new IllegalStateException("port " + port
+                    + " is set for both " + other + " and " + owner + "; give one of them another (see --help)"));
+        }
     }
 
     private void prepareLogDir() {

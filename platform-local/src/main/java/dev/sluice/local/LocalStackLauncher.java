@@ -69,6 +69,9 @@ public final class LocalStackLauncher {
               --redis-port=7000               first of the six Redis Cluster ports (each also uses port+10000)
               --seata-port=8091               Seata TC
               --seata-console-port=7091       Seata TC's HTTP console
+              --tc-nodes=1                    how many TCs: 1 on its file store, or 3 (5, 7) as a Raft group
+                                              with no single point of failure; member n takes the two ports
+                                              above plus n-1, and Raft's on its console port + 2000
               --<name>-port=N                 a service's port instead of its local-stack.properties one: <name>
                                               is the module without sample- and -service, so
                                               --inventory-port=8102 for sample-inventory-service
@@ -81,7 +84,7 @@ public final class LocalStackLauncher {
               --database=h2                   the services' databases: h2 (files) or postgres (a local
                                               PostgreSQL server, the services' 'postgres' profile)
               --postgres-port=5432            PostgreSQL, with --database=postgres
-              --h2-port=9092                  the H2 server of the services' databases, with --database=h2
+              --h2-port=9099                  the H2 server of the services' databases, with --database=h2
               --root=.                        the repository checkout
               --run-dir=<root>/.local-stack   where the logs go
             The JDK is the one that runs this launcher: set JAVA_HOME to choose it.

@@ -1,5 +1,7 @@
 package dev.sluice.local;
 
+import dev.sluice.test.seata.SeataCluster;
+
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -19,6 +21,9 @@ import java.util.Map;
  * @param gatewayJvmOptions options for the gateway's JVM ({@code --gateway-jvm-options}): the gateway's role is
  *                          throughput, so it gets the JIT's top tier and a throughput collector, not the services'
  *                          fast-start options
+ * @param tcNodes how many Seata TCs run: 1 (the default) on the file store, or more as a Raft group, member
+ *                {@code n} on {@code seataPort + n - 1} and {@code seataConsolePort + n - 1}, and Raft on its
+ *                console port + 2000; the TC's port must then be its console port + 1000 (the defaults are)
  * @param services the services to run, found in the root pom's modules (see {@link ServiceModule})
  * @param servicePorts each service's port, by module: its descriptor's, unless {@code --<name>-port} says otherwise
  * @param database the services' databases: {@code h2} (files in the run folder, served by an H2 server on
@@ -27,10 +32,18 @@ import java.util.Map;
  */
 public record StackConfig(Path root, Path runDir, String javaHome, List<String> jvmOptions,
         List<String> gatewayJvmOptions, int redisPort,
-        int seataPort, int seataConsolePort, List<ServiceModule> services, Map<String, Integer> servicePorts,
+        int seataPort, int seataConsolePort, int tcNodes, List<ServiceModule> services, Map<String, Integer> servicePorts,
         int gatewayPort, int gatewayManagementPort, String database, int postgresPort, int h2Port) {
 
     public StackConfig {
+        if (tcNodes > 1 && seataPort != 0 && seataConsolePort != 0
+                && seataPort != seataConsolePort + SeataCluster.TRANSACTION_PORT_OFFSET) {
+            // Seata 2.0.0 reports a Raft member to clients at ports it derives from the member's Raft port.
+            throw new IllegalArgumentException("with --tc-nodes above 1, --seata-port must be --seata-console-port + "
+                    + SeataCluster.TRANSACTION_PORT_OFFSET + " (each member's Raft port is its console port + "
+                    + SeataCluster.RAFT_PORT_OFFSET + "): Seata tells clients of a member's ports by those offsets; "
+                    + "got " + seataPort + " and " + seataConsolePort);
+        }
         services = List.copyOf(services);
         jvmOptions = List.copyOf(jvmOptions);
         gatewayJvmOptions = List.copyOf(gatewayJvmOptions);
@@ -44,6 +57,7 @@ public record StackConfig(Path root, Path runDir, String javaHome, List<String> 
             Map.entry("redis-port", "7000"),
             Map.entry("seata-port", "8091"),
             Map.entry("seata-console-port", "7091"),
+            Map.entry("tc-nodes", "1"),
             Map.entry("gateway-port", "8080"),
             Map.entry("gateway-management-port", "8081"),
             // C1 only (TieredStopAtLevel=1): a service starts in about two thirds of the time, which on a laptop matters
@@ -55,7 +69,8 @@ public record StackConfig(Path root, Path runDir, String javaHome, List<String> 
             Map.entry("gateway-jvm-options", GATEWAY_JVM_OPTIONS),
             Map.entry("database", "h2"),
             Map.entry("postgres-port", "5432"),
-            Map.entry("h2-port", "9092"));
+            // Not H2's usual 9092: a Raft group of TCs (--tc-nodes=3) has its Raft ports at 9091-9093.
+            Map.entry("h2-port", "9099"));
 
     public static StackConfig from(String[] args, Map<String, String> environment) {
         Map<String, String> given = new HashMap<>();
@@ -83,9 +98,28 @@ public record StackConfig(Path root, Path runDir, String javaHome, List<String> 
         return new StackConfig(root, runDir, System.getProperty("java.home"),
                 options(value.apply("jvm-options")), options(value.apply("gateway-jvm-options")),
                 port(value, "redis-port"), port(value, "seata-port"), port(value, "seata-console-port"),
-                services, servicePorts, port(value, "gateway-port"),
+                tcNodes(value.apply("tc-nodes")), services, servicePorts, port(value, "gateway-port"),
                 port(value, "gateway-management-port"), database(value.apply("database")), port(value, "postgres-port"),
                 port(value, "h2-port"));
+    }
+
+    private static int tcNodes(String raw) {
+        try {
+            int nodes = Integer.parseInt(raw);
+            if (nodes < 1 || nodes > 7) {
+                throw new NumberFormatException();
+            }
+            return nodes;
+        }
+        catch (NumberFormatException e) {
+            // Raft needs a majority alive: 3 members survive one loss, 5 two; more only slow every commit.
+            throw new IllegalArgumentException("tc-nodes must be 1 (one TC) or the size of a Raft group of TCs, "
+                    + "up to 7 (3 is the usual), got: " + raw);
+        }
+    }
+
+    boolean tcCluster() {
+        return tcNodes > 1;
     }
 
     private static List<String> options(String raw) {
@@ -136,14 +170,35 @@ public record StackConfig(Path root, Path runDir, String javaHome, List<String> 
     StackConfig withFreePortsForZeros() {
         Map<String, Integer> ports = new java.util.LinkedHashMap<>();
         servicePorts.forEach((module, port) -> ports.put(module, orFree(port)));
+        int console = seataConsolePortOrFree();
         return new StackConfig(root, runDir, javaHome, jvmOptions, gatewayJvmOptions,
                 redisPort == 0 ? dev.sluice.test.process.Ports.freeBlock(6, 10_000) : redisPort,
-                orFree(seataPort), orFree(seataConsolePort), services, ports,
+                seataPortOrFree(console), console, tcNodes, services, ports,
                 orFree(gatewayPort), orFree(gatewayManagementPort), database, orFree(postgresPort), orFree(h2Port));
     }
 
     private static int orFree(int port) {
         return port == 0 ? dev.sluice.test.process.Ports.free() : port;
+    }
+
+    /**
+     * The console port of the (first) TC, free if it was 0. For a Raft group of TCs, free ports are chosen for the
+     * whole layout at once: every member's console, transaction and Raft ports (see the constructor).
+     */
+    private int seataConsolePortOrFree() {
+        if (tcNodes == 1 || seataConsolePort != 0) {
+            return orFree(seataConsolePort);
+        }
+        return seataPort != 0 ? seataPort - SeataCluster.TRANSACTION_PORT_OFFSET
+                : SeataCluster.freeConsolePorts(tcNodes);
+    }
+
+    /** The TC's transaction port, free if it was 0; for a Raft group, at its offset from {@code console}. */
+    private int seataPortOrFree(int console) {
+        if (tcNodes == 1) {
+            return orFree(seataPort);
+        }
+        return seataPort != 0 ? seataPort : console + SeataCluster.TRANSACTION_PORT_OFFSET;
     }
 
     /** Where the services keep their H2 databases (or PostgreSQL its), so data survives a restart of the stack. */

@@ -107,6 +107,18 @@ final class OrderScenarios {
      * Returns the status each order was answered with, by order id.
      */
     Map<String, Integer> placeWhile(String sku, int clients, Callable<?> during) throws Exception {
+        return placeWhile(sku, clients, (status, at) -> { }, during);
+    }
+
+    /** Told of each answer as it arrives: its status, and {@link System#nanoTime()} then. */
+    @FunctionalInterface
+    interface Answers {
+
+        void answered(int status, long atNanos);
+    }
+
+    /** {@link #placeWhile(String, int, Callable)}, telling {@code answers} of each answer as it arrives. */
+    Map<String, Integer> placeWhile(String sku, int clients, Answers answers, Callable<?> during) throws Exception {
         Map<String, Integer> answered = new ConcurrentHashMap<>();
         AtomicBoolean placing = new AtomicBoolean(true);
         ExecutorService pool = Executors.newFixedThreadPool(clients);
@@ -116,6 +128,7 @@ final class OrderScenarios {
                 done.add(pool.submit(() -> {
                     while (placing.get()) {
                         Api.Answer answer = api.order(key(), sku, 1);
+                        answers.answered(answer.status(), System.nanoTime());
                         String id = answer.text("id") != null ? answer.text("id") : answer.text("orderId");
                         if (id != null) {
                             answered.put(id, answer.status());

@@ -72,6 +72,34 @@ class StackConfigTest {
     }
 
     @Test
+    void oneTcByDefaultOrARaftGroupWhosePortsFollowSeatasLayout() {
+        assertThat(from().tcNodes()).isEqualTo(1);
+        assertThat(from().tcCluster()).isFalse();
+        StackConfig group = from("--tc-nodes=3");
+        assertThat(group.tcCluster()).isTrue();
+        assertThat(group.seataPort()).isEqualTo(group.seataConsolePort() + 1000);
+
+        // Free ports for a group: the whole layout at once, every member's three ports free.
+        StackConfig free = from("--tc-nodes=3", "--seata-port=0", "--seata-console-port=0").withFreePortsForZeros();
+        assertThat(free.seataPort()).isEqualTo(free.seataConsolePort() + 1000);
+        for (int member = 0; member < 3; member++) {
+            for (int offset : new int[] {0, 1000, 2000}) {
+                assertThat(dev.sluice.test.process.Ports.isFree(free.seataConsolePort() + member + offset)).isTrue();
+            }
+        }
+        StackConfig fromTransactionPort = from("--tc-nodes=3", "--seata-port=18091", "--seata-console-port=0")
+                .withFreePortsForZeros();
+        assertThat(fromTransactionPort.seataConsolePort()).isEqualTo(17091);
+
+        assertThatIllegalArgumentException().isThrownBy(() -> from("--tc-nodes=3", "--seata-port=8095"))
+                .withMessageContaining("--seata-port must be --seata-console-port + 1000");
+        assertThatIllegalArgumentException().isThrownBy(() -> from("--tc-nodes=0"))
+                .withMessageContaining("tc-nodes must be 1");
+        assertThatIllegalArgumentException().isThrownBy(() -> from("--tc-nodes=three"))
+                .withMessageContaining("tc-nodes must be 1");
+    }
+
+    @Test
     void badSettingsAreRejectedWithAMessageNamingThem() {
         assertThatIllegalArgumentException().isThrownBy(() -> from("--gateway-port=http"))
                 .withMessageContaining("gateway-port must be a port number");

@@ -35,9 +35,12 @@ public final class NewService {
 
     static final Pattern NAME = Pattern.compile("[a-z][a-z0-9]*(-[a-z0-9]+)*");
     static final Pattern PACKAGE = Pattern.compile("[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)*");
-    /** Ports of the rest of the stack (Redis and its bus, TC, gateways, databases, Prometheus, Grafana). */
-    static final Set<Integer> TAKEN = Set.of(3000, 5432, 7000, 7001, 7002, 7003, 7004, 7005, 7091, 8080, 8081, 8082,
-            8083, 8091, 9090, 9092, 17000, 17001, 17002, 17003, 17004, 17005);
+    /**
+     * Ports of the rest of the stack (Redis and its bus, the TC or a group of three, gateways, databases, Prometheus,
+     * Grafana).
+     */
+    static final Set<Integer> TAKEN = Set.of(3000, 5432, 7000, 7001, 7002, 7003, 7004, 7005, 7091, 7092, 7093, 8080,
+            8081, 8082, 8083, 8091, 8092, 8093, 9090, 9091, 9092, 9093, 9099, 17000, 17001, 17002, 17003, 17004, 17005);
     static final String MODULES_MARK = "<!-- new-service.sh adds modules above this line -->";
     static final String ROUTES_MARK = "# new-service.sh adds routes above this line";
     static final String COMPOSE_MARK = "# new-service.sh adds services above this line";

@@ -12,7 +12,8 @@ import java.util.Map;
 
 /**
  * Translates {@code sluice.tcc.*} into the {@code seata.*} settings the Seata client reads, as defaults added last:
- * TCC only (no AT data-source proxy), a file registry pointing at the configured TC, and the platform's XID filter
+ * TCC only (no AT data-source proxy), a file registry pointing at the configured TC (or Seata's Raft registry for a
+ * Raft group of TCs), and the platform's XID filter
  * instead of Seata's own interceptor. Seata reads its settings from the environment before the context has beans,
  * so this cannot be a regular auto-configuration.
  */
@@ -45,12 +46,24 @@ public class TccEnvironmentPostProcessor implements EnvironmentPostProcessor, Or
         seata.put("seata.application-id", applicationName);
         seata.put("seata.tx-service-group", tcc.txServiceGroup());
         seata.put("seata.service.vgroup-mapping." + tcc.txServiceGroup(), "default");
-        seata.put("seata.service.grouplist.default", String.join(",", tcc.tcAddresses()));
-        seata.put("seata.registry.type", "file");
+        if (tcc.raft().enabled()) {
+            // The cluster name "default" is also the TCs' Raft group (Seata's default), which the registry asks for.
+            seata.put("seata.registry.type", "raft");
+            seata.put("seata.registry.raft.server-addr", String.join(",", tcc.raft().addresses()));
+        }
+        else {
+            seata.put("seata.service.grouplist.default", String.join(",", tcc.tcAddresses()));
+            seata.put("seata.registry.type", "file");
+        }
         seata.put("seata.config.type", "file");
         seata.put("seata.enable-auto-data-source-proxy", "false");
         seata.put("seata.client.http.interceptor-enabled", "false");
         seata.put("seata.client.tm.default-global-transaction-timeout", Long.toString(tcc.timeout().toMillis()));
+        for (String role : new String[] {"Tm", "Rm"}) {
+            String millis = Long.toString(tcc.coordinatorCallTimeout().toMillis());
+            seata.put("seata.transport.rpc" + role + "RequestTimeout", millis);
+            seata.put("seata.transport.rpc-" + role.toLowerCase(java.util.Locale.ROOT) + "-request-timeout", millis);
+        }
         // Start without the TC (readiness says DOWN until it is reachable) instead of failing start-up. Seata reads
         // these keys from the environment as written, so both spellings are given.
         for (String role : new String[] {"Tm", "Rm"}) {

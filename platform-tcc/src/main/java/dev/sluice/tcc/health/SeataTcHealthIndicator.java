@@ -11,7 +11,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * UP while at least one configured TC accepts connections. It is part of the readiness group only: a service starts
+ * UP while at least one configured TC accepts connections: the lone TC's transaction port, or for a Raft group
+ * of TCs, a member's console (the registry the client asks for the leader). It is part of the readiness group only: a service starts
  * without the TC and is simply not ready, and a TC outage never fails liveness.
  */
 public class SeataTcHealthIndicator extends AbstractHealthIndicator {

@@ -18,12 +18,12 @@ public class TcHealthAutoConfiguration {
 
     @Bean
     SeataTcHealthIndicator seataTcHealthIndicator(SluiceTccProperties properties) {
-        return new SeataTcHealthIndicator(properties.tcAddresses());
+        return new SeataTcHealthIndicator(properties.coordinatorAddresses());
     }
 
     @Bean
     @ConditionalOnClass(MeterBinder.class)
     TcReachabilityMetrics tcReachabilityMetrics(SluiceTccProperties properties) {
-        return new TcReachabilityMetrics(properties.tcAddresses());
+        return new TcReachabilityMetrics(properties.coordinatorAddresses());
     }
 }

@@ -40,7 +40,24 @@ class TccEnvironmentPostProcessorTest {
 
         assertThat(environment.getProperty("seata.service.grouplist.default")).isEqualTo("127.0.0.1:8091");
         assertThat(environment.getProperty("seata.client.tm.default-global-transaction-timeout")).isEqualTo("30000");
+        assertThat(environment.getProperty("seata.transport.rpc-tm-request-timeout")).isEqualTo("5000");
+        assertThat(environment.getProperty("seata.transport.rpc-rm-request-timeout")).isEqualTo("5000");
         assertThat(environment.getProperty("seata.tx-service-group")).isEqualTo("mine");
+    }
+
+    @Test
+    void aRaftGroupOfTcsIsFoundThroughSeatasRaftRegistryInsteadOfAFixedList() {
+        MockEnvironment environment = new MockEnvironment()
+                .withProperty("sluice.tcc.raft.addresses", "10.0.0.1:7091,10.0.0.2:7091,10.0.0.3:7091");
+
+        new TccEnvironmentPostProcessor().postProcessEnvironment(environment, new SpringApplication());
+
+        assertThat(environment.getProperty("seata.registry.type")).isEqualTo("raft");
+        assertThat(environment.getProperty("seata.registry.raft.server-addr"))
+                .isEqualTo("10.0.0.1:7091,10.0.0.2:7091,10.0.0.3:7091");
+        // The vgroup maps to the cluster the registry asks the members about: Seata's default Raft group.
+        assertThat(environment.getProperty("seata.service.vgroup-mapping.sluice-tx")).isEqualTo("default");
+        assertThat(environment.getProperty("seata.service.grouplist.default")).isNull();
     }
 
     @Test

@@ -26,18 +26,22 @@ public final class Ports {
     }
 
     /**
-     * The first of {@code count} consecutive free ports such that each port plus {@code offset} is
-     * free too (a Redis Cluster node needs its port plus 10000 for the cluster bus). Chosen at random, with the
-     * offset ports too below Linux's ephemeral range (32768 up): an outgoing connection could otherwise take a
-     * cluster-bus port between the check and the server's bind.
+     * The first of {@code count} consecutive free ports such that each port plus each of {@code offsets} is free too
+     * (a Redis Cluster node needs its port plus 10000 for the cluster bus). Chosen at random, with the offset ports
+     * too below Linux's ephemeral range (32768 up): an outgoing connection could otherwise take one of them between
+     * the check and the server's bind.
      */
-    public static int freeBlock(int count, int offset) {
-        int end = Math.min(30_000, 32_768 - offset) - count;
+    public static int freeBlock(int count, int... offsets) {
+        int highest = java.util.Arrays.stream(offsets).max().orElse(0);
+        int end = Math.min(30_000, 32_768 - highest) - count;
         for (int attempt = 0; attempt < 200; attempt++) {
             int first = ThreadLocalRandom.current().nextInt(20_000, end);
             boolean allFree = true;
             for (int port = first; port < first + count && allFree; port++) {
-                allFree = isFree(port) && (offset == 0 || isFree(port + offset));
+                allFree = isFree(port);
+                for (int offset : offsets) {
+                    allFree = allFree && (offset == 0 || isFree(port + offset));
+                }
             }
             if (allFree) {
                 return first;

@@ -20,7 +20,8 @@ import java.util.Map;
 /**
  * A real Seata TC ({@code io.seata:seata-server:2.0.0}) in its own JVM, with the file store, bound to loopback.
  * Its classpath was resolved by the build (module {@code platform-seata-server}). It can be stopped and started
- * again on the same store, which is how tests make the TC restart mid-transaction.
+ * again on the same store, which is how tests make the TC restart mid-transaction. As a member of a Raft group
+ * ({@link Builder#raft}) its store is the group's replicated log instead; {@link SeataCluster} starts such groups.
  */
 public final class SeataServer implements AutoCloseable {
 
@@ -64,9 +65,14 @@ public final class SeataServer implements AutoCloseable {
         return Ports.LOOPBACK + ":" + port;
     }
 
+    /** The TC's HTTP console port, which also answers Seata's Raft registry ({@code /metadata/v1/cluster}). */
+    public int consolePort() {
+        return consolePort;
+    }
+
     /** The TC's own log (stdout and stderr of its JVM). */
     public Path log() {
-        return (config.logDir != null ? config.logDir : workDir).resolve("seata-tc.log").toAbsolutePath();
+        return (config.logDir != null ? config.logDir : workDir).resolve(config.logName).toAbsolutePath();
     }
 
     /** The TC JVM's process id while it runs. */
@@ -114,7 +120,9 @@ public final class SeataServer implements AutoCloseable {
         command.add(Path.of(config.javaHome, "bin", "java").toString());
         command.addAll(config.jvmArgs);
         command.add("-Dserver.port=" + consolePort);
-        command.add("-Dserver.address=" + Ports.LOOPBACK); // the console; the RPC port binds all interfaces (hard-coded in 2.0.0)
+        // The console. A Raft member's is also the clients' registry, found at the address the group reports for
+        // it: its Raft host. The RPC port binds all interfaces (hard-coded in 2.0.0).
+        command.add("-Dserver.address=" + (config.raft == null ? Ports.LOOPBACK : config.raft.host()));
         command.add("-Dseata.store.file.dir=" + workDir.resolve("store"));
         // Sync: the TC acknowledges a begin or a branch registration only once it is on disk (async is the default).
         command.add("-Dseata.store.file.flush-disk-mode=sync");
@@ -125,10 +133,27 @@ public final class SeataServer implements AutoCloseable {
         // The TC logs every message it receives at INFO; WARN keeps failures and drops that per-request cost.
         command.add("-Dlogging.level.io.seata=" + config.logLevel);
         command.add("-Duser.home=" + workDir);
+        Raft raft = config.raft;
+        if (raft != null) {
+            // Also as configuration, not only -m below: the members report it to clients, whose Raft registry sends
+            // everything to the leader only when the mode it reads is raft.
+            command.add("-Dseata.store.mode=raft");
+            command.add("-Dseata.server.raft.server-addr=" + String.join(",", raft.peers()));
+            command.add("-Dserver.raftPort=" + raft.port());
+            command.add("-Dseata.server.raft.election-timeout-ms=" + raft.electionTimeout().toMillis());
+        }
         command.add("@" + writeClasspathArgFile());
         command.add(MAIN_CLASS);
         // The TC's own parser rejects --spring.x=y arguments: Spring settings go in as -D above.
-        command.addAll(List.of("-p", Integer.toString(port), "-m", "file", "-h", Ports.LOOPBACK));
+        command.addAll(List.of("-p", Integer.toString(port)));
+        if (raft == null) {
+            command.addAll(List.of("-m", "file", "-h", Ports.LOOPBACK));
+        }
+        else {
+            // A Raft member names itself by the address in -h, which must be the one in the peer list: 2.0.0
+            // refuses loopback there. -n makes each member's transaction ids distinct from the others'.
+            command.addAll(List.of("-m", "raft", "-h", raft.host(), "-n", Integer.toString(raft.node())));
+        }
         return command;
     }
 
@@ -174,7 +199,27 @@ public final class SeataServer implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "Seata TC " + address() + (isRunning() ? "" : " (down)");
+        return "Seata TC " + address() + (config.raft == null ? "" : " (console " + consolePort + ", Raft "
+                + config.raft.port() + ")") + (isRunning() ? "" : " (down)");
+    }
+
+    /**
+     * Membership of a Raft group of TCs (Seata 2.0.0's {@code store.mode=raft}).
+     *
+     * @param host the address this member listens and is known on, the same in every member's peer list
+     * @param port this member's Raft port
+     * @param peers every member's {@code host:raftPort}, this one included
+     * @param node this member's number (1, 2, ...), which keeps its transaction ids apart from the others'
+     * @param electionTimeout how long followers wait for the leader before electing another
+     */
+    public record Raft(String host, int port, List<String> peers, int node, Duration electionTimeout) {
+
+        public Raft {
+            peers = List.copyOf(peers);
+            if (!peers.contains(host + ":" + port)) {
+                throw new IllegalArgumentException(host + ":" + port + " is not among the peers " + peers);
+            }
+        }
     }
 
     /** Where and how the TC runs. Defaults: free ports, a temporary folder, this JVM's Java. */
@@ -184,13 +229,21 @@ public final class SeataServer implements AutoCloseable {
         private int consolePort;
         private Path workDir;
         private Path logDir;
+        private String logName = "seata-tc.log";
         private String javaHome = System.getProperty("java.home");
         private List<String> jvmArgs = List.of("-Xms64m", "-Xmx384m", "-XX:+UseSerialGC");
         private Duration startTimeout = Duration.ofSeconds(90);
         private String logLevel = "WARN";
         private Duration retryDeadThreshold = Duration.ofSeconds(40);
+        private Raft raft;
 
         private Builder() {
+        }
+
+        /** Makes this TC a member of a Raft group instead of a file-store TC on its own. */
+        public Builder raft(Raft raft) {
+            this.raft = raft;
+            return this;
         }
 
         /** How old a session stuck mid-commit must be before the TC retries it; above the clients' timeout. */
@@ -225,6 +278,12 @@ public final class SeataServer implements AutoCloseable {
         /** Writes the TC's log to {@code logDir/seata-tc.log}; by default it goes in the work folder. */
         public Builder logDir(Path logDir) {
             this.logDir = logDir;
+            return this;
+        }
+
+        /** The log's file name in its folder, {@code seata-tc.log} unless this says otherwise. */
+        public Builder logName(String logName) {
+            this.logName = logName;
             return this;
         }
 

@@ -1,7 +1,6 @@
 package dev.sluice.test.seata;
 
 import org.apache.seata.core.context.RootContext;
-import org.apache.seata.core.exception.TransactionException;
 import org.apache.seata.core.model.GlobalStatus;
 import org.apache.seata.tm.api.GlobalTransaction;
 import org.apache.seata.tm.api.GlobalTransactionContext;
@@ -9,15 +8,13 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.springframework.boot.WebApplicationType;
-import org.springframework.boot.autoconfigure.SpringBootApplication;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import java.time.Duration;
 
 import dev.sluice.test.process.Await;
 
+import static dev.sluice.test.seata.SeataClient.statusOf;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** A real TC, a real Seata client (TM) registering with it, and a TC restart on the same store. */
@@ -30,17 +27,8 @@ class SeataServerTest {
 
     @BeforeAll
     static void startClient() {
-        client = new SpringApplicationBuilder(SeataClientApp.class)
-                .web(WebApplicationType.NONE)
-                .properties(
-                        "seata.application-id=spine-test",
-                        "seata.tx-service-group=sluice-tx",
-                        "seata.service.vgroup-mapping.sluice-tx=default",
-                        "seata.service.grouplist.default=" + TC.server().address(),
-                        "seata.enable-auto-data-source-proxy=false",
-                        "seata.registry.type=file",
-                        "seata.config.type=file")
-                .run();
+        client = SeataClient.start("spine-test", "seata.registry.type=file",
+                "seata.service.grouplist.default=" + TC.server().address());
     }
 
     @AfterAll
@@ -90,18 +78,4 @@ class SeataServerTest {
 
     private static final java.util.Set<GlobalStatus> DONE_COMMITTING = java.util.EnumSet.of(GlobalStatus.Committed,
             GlobalStatus.Finished);
-
-    /** Asks the TC (not the client's memory) for the status of {@code xid}. */
-    private static GlobalStatus statusOf(String xid) {
-        try {
-            return GlobalTransactionContext.reload(xid).getStatus();
-        }
-        catch (TransactionException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    @SpringBootApplication
-    static class SeataClientApp {
-    }
 }

@@ -1,0 +1,291 @@
+package dev.sluice.test.seata;
+
+import dev.sluice.test.process.Await;
+import dev.sluice.test.process.Ports;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Real Seata TCs ({@code io.seata:seata-server:2.0.0}) as one Raft group: the coordinator with no single point of
+ * failure. Clients find the leader through Seata's Raft registry, which asks any member's console
+ * ({@code /metadata/v1/cluster}); {@link #metadataAddresses()} is what they are given.
+ *
+ * <p>Faults to inject: {@link SeataServer#kill()} a member (the leader, found by {@link #leader()}), {@link #pause}
+ * one (SIGSTOP: alive, connections open, silent), {@link #resume} it, and {@link SeataServer#start()} a killed
+ * member again on its own Raft log, to see it rejoin.
+ *
+ * <p>Seata 2.0.0 names a Raft member by a non-loopback address (it refuses loopback for its transaction ids), so the
+ * members listen for Raft and console traffic on this machine's first site-local IPv4 address; the transaction port
+ * listens on every interface, as it does for a single TC.
+ */
+public final class SeataCluster implements AutoCloseable {
+
+    /**
+     * Where Seata 2.0.0 expects a member's ports, from its console port: the transaction port 1000 above it and the
+     * Raft port 2000 above. The group reports each follower to clients by its Raft port less those offsets, so
+     * members started otherwise are reported at ports they do not listen on.
+     */
+    public static final int TRANSACTION_PORT_OFFSET = 1000;
+    public static final int RAFT_PORT_OFFSET = 2000;
+
+    private static final Pattern TRANSACTION_PORT = Pattern.compile(
+            "\"transaction\"\\s*:\\s*\\{[^}]*\"port\"\\s*:\\s*(\\d+)");
+    private static final Pattern ROLE = Pattern.compile("\"role\"\\s*:\\s*\"(\\w+)\"");
+
+    private final String host;
+    private final List<SeataServer> members;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+
+    private SeataCluster(String host, List<SeataServer> members) {
+        this.host = host;
+        this.members = List.copyOf(members);
+    }
+
+    /**
+     * Starts {@code size} members, member {@code n} (from 1) with its console on {@code firstConsolePort + n - 1}
+     * and the other two ports at Seata's offsets from it, each further configured by {@code each} (folders, logs,
+     * JVM), and waits until they have elected a leader.
+     */
+    public static SeataCluster start(int size, int firstConsolePort, MemberSettings each) {
+        String host = siteLocalAddress().orElseThrow(() -> new IllegalStateException(
+                "A Seata Raft group needs a non-loopback IPv4 address on this machine, and none was found"));
+        List<String> peers = new ArrayList<>();
+        for (int i = 0; i < size; i++) {
+            peers.add(host + ":" + (firstConsolePort + i + RAFT_PORT_OFFSET));
+        }
+        List<SeataServer> members = new ArrayList<>();
+        for (int i = 0; i < size; i++) {
+            int console = firstConsolePort + i;
+            SeataServer.Builder builder = SeataServer.builder().consolePort(console)
+                    .port(console + TRANSACTION_PORT_OFFSET)
+                    .raft(new SeataServer.Raft(host, console + RAFT_PORT_OFFSET, peers, i + 1, Duration.ofSeconds(1)));
+            members.add(each.apply(i + 1, builder).build());
+        }
+        SeataCluster cluster = new SeataCluster(host, members);
+        try {
+            // In parallel: a member waits for the others before its group can elect, and each JVM starts slowly.
+            CompletableFuture.allOf(members.stream().map(member -> CompletableFuture.runAsync(member::start))
+                    .toArray(CompletableFuture[]::new)).join();
+            cluster.leader();
+            return cluster;
+        }
+        catch (RuntimeException e) {
+            cluster.close();
+            throw e;
+        }
+    }
+
+    /** Starts {@code size} members on free ports with the defaults of {@link SeataServer.Builder}. */
+    public static SeataCluster start(int size) {
+        return start(size, freeConsolePorts(size), (node, builder) -> builder);
+    }
+
+    /** The first of {@code size} console ports such that every member's three ports are free. */
+    public static int freeConsolePorts(int size) {
+        return Ports.freeBlock(size, TRANSACTION_PORT_OFFSET, RAFT_PORT_OFFSET);
+    }
+
+    public List<SeataServer> members() {
+        return members;
+    }
+
+    /** The members' console addresses, {@code host:port}: what a client's Raft registry starts from. */
+    public List<String> metadataAddresses() {
+        return members.stream().map(member -> host + ":" + member.consolePort()).toList();
+    }
+
+    /** The current leader, once the live members have one (waits up to 30 s). */
+    public SeataServer leader() {
+        return leader(Duration.ofSeconds(30));
+    }
+
+    /** The current leader as the live members report it, waiting up to {@code within} for there to be one. */
+    public SeataServer leader(Duration within) {
+        SeataServer[] found = new SeataServer[1];
+        Await.until("a leader among " + this, within, () -> {
+            found[0] = currentLeader().orElse(null);
+            return found[0] != null;
+        });
+        return found[0];
+    }
+
+    /** The members other than the leader. */
+    public List<SeataServer> followers() {
+        SeataServer leader = leader();
+        return members.stream().filter(member -> member != leader).toList();
+    }
+
+    /**
+     * The leader every live, answering member names, if they agree on one; empty during an election or while
+     * members disagree.
+     */
+    public Optional<SeataServer> currentLeader() {
+        SeataServer agreed = null;
+        for (SeataServer member : members) {
+            if (!member.isRunning()) {
+                continue;
+            }
+            Optional<Integer> leaderPort = askLeader(member);
+            if (leaderPort.isEmpty()) {
+                return Optional.empty();
+            }
+            SeataServer named = members.stream().filter(m -> m.port() == leaderPort.get()).findFirst().orElse(null);
+            if (named == null || !named.isRunning() || (agreed != null && agreed != named)) {
+                return Optional.empty();
+            }
+            agreed = named;
+        }
+        return Optional.ofNullable(agreed);
+    }
+
+    /** SIGSTOP: the member stays alive with its connections open, and answers nothing until {@link #resume}. */
+    public void pause(SeataServer member) {
+        signal(member, "STOP");
+    }
+
+    public void resume(SeataServer member) {
+        signal(member, "CONT");
+    }
+
+    /** The transaction port of the leader that {@code member} names, empty if it names none or cannot answer. */
+    private Optional<Integer> askLeader(SeataServer member) {
+        String body;
+        try {
+            HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + host + ":" + member.consolePort()
+                    + "/metadata/v1/cluster")).timeout(Duration.ofSeconds(2)).GET().build();
+            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() != 200) {
+                return Optional.empty();
+            }
+            body = response.body();
+        }
+        catch (IOException e) {
+            return Optional.empty();
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        }
+        for (String node : nodesOf(body)) {
+            Matcher role = ROLE.matcher(node);
+            Matcher port = TRANSACTION_PORT.matcher(node);
+            if (role.find() && role.group(1).equals("LEADER") && port.find()) {
+                return Optional.of(Integer.parseInt(port.group(1)));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * The objects of the answer's {@code nodes} array, as text. Each is
+     * {@code {"metadata":{},"control":{"host":..,"port":..},"transaction":{..},"group":..,"role":"LEADER"}}; a JSON
+     * library is not among this module's dependencies, and depth counting is enough for that shape.
+     */
+    static List<String> nodesOf(String body) {
+        List<String> nodes = new ArrayList<>();
+        int array = body.indexOf("\"nodes\"");
+        if (array < 0) {
+            return nodes;
+        }
+        int depth = 0;
+        int start = -1;
+        for (int i = body.indexOf('[', array) + 1; i > 0 && i < body.length(); i++) {
+            char c = body.charAt(i);
+            if (c == '{' && depth++ == 0) {
+                start = i;
+            }
+            else if (c == '}' && --depth == 0) {
+                nodes.add(body.substring(start, i + 1));
+            }
+            else if (c == ']' && depth == 0) {
+                break;
+            }
+        }
+        return nodes;
+    }
+
+    private static void signal(SeataServer member, String signal) {
+        long pid = member.pid().orElseThrow(() -> new IllegalStateException(member + " is not running"));
+        try {
+            int exit = new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).inheritIO().start().waitFor();
+            if (exit != 0) {
+                throw new IllegalStateException("kill -" + signal + " " + pid + " exited with " + exit);
+            }
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted signalling " + member, e);
+        }
+    }
+
+    /** The address a Raft member can be named by: the first up, non-loopback, site-local IPv4 address. */
+    static Optional<String> siteLocalAddress() {
+        try {
+            for (NetworkInterface nic : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+                if (!nic.isUp() || nic.isLoopback()) {
+                    continue;
+                }
+                for (InetAddress address : Collections.list(nic.getInetAddresses())) {
+                    if (address instanceof Inet4Address && !address.isLoopbackAddress()) {
+                        return Optional.of(address.getHostAddress());
+                    }
+                }
+            }
+            return Optional.empty();
+        }
+        catch (SocketException e) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * Stops every member, side by side: a member that has lost its group's majority can take its whole grace period
+     * to stop, and one after another those periods add up.
+     */
+    @Override
+    public void close() {
+        CompletableFuture.allOf(members.stream().map(member -> CompletableFuture.runAsync(() -> {
+            try {
+                if (member.isRunning()) {
+                    resume(member); // a paused JVM cannot act on SIGTERM
+                }
+            }
+            catch (RuntimeException ignored) {
+                // already gone
+            }
+            member.close();
+        })).toArray(CompletableFuture[]::new)).join();
+    }
+
+    @Override
+    public String toString() {
+        return "Seata Raft group " + members;
+    }
+
+    /** Settings for one member beyond its Raft membership: ports, folders, JVM options. */
+    @FunctionalInterface
+    public interface MemberSettings {
+
+        SeataServer.Builder apply(int node, SeataServer.Builder builder);
+    }
+}
