@@ -43,10 +43,14 @@ public class OrderLoad {
         System.out.printf("warm-up: %d s at concurrency %d%n", warmup, concurrency);
         run(url, sku, concurrency, warmup);
         List<double[]> figures = new ArrayList<>();
+        Processes processes = Processes.fromEnvironment();
+        List<Map<String, Double>> cpuPerOrder = new ArrayList<>();
         for (int round = 1; round <= rounds; round++) {
             System.out.printf("round %d: measuring %d s at concurrency %d%n", round, measure, concurrency);
             Timers before = metrics == null ? null : Timers.read(metrics);
+            Map<String, Long> cpuBefore = processes.cpuTicks();
             Result result = run(url, sku, concurrency, measure);
+            Map<String, Double> cpu = processes.millisPerOrder(cpuBefore, processes.cpuTicks(), result.count);
             Timers spent = metrics == null ? null : Timers.read(metrics).minus(before);
             long[] sorted = Arrays.copyOf(result.latenciesMicros, result.count);
             Arrays.sort(sorted);
@@ -65,6 +69,10 @@ public class OrderLoad {
                         + "begin %.1f ms and commit (with both confirms) %.1f ms: %.0f%% of the mean answer time%n",
                         f[8], f[6], f[7], f[9]);
             }
+            if (!cpu.isEmpty()) {
+                System.out.println("  CPU per order, ms: " + Processes.format(cpu));
+                cpuPerOrder.add(cpu);
+            }
             figures.add(f);
         }
         if (rounds > 1) {
@@ -75,6 +83,73 @@ public class OrderLoad {
                         + "begin + commit %.0f%% of the mean answer time%n",
                         median(figures, 8), median(figures, 6), median(figures, 7), median(figures, 9));
             }
+            if (!cpuPerOrder.isEmpty()) {
+                Map<String, Double> medians = new java.util.LinkedHashMap<>();
+                cpuPerOrder.get(0).keySet().forEach(name -> medians.put(name, median(cpuPerOrder.stream()
+                        .map(round -> new double[] {round.get(name)}).toList(), 0)));
+                System.out.println("medians: CPU per order, ms: " + Processes.format(medians));
+            }
+        }
+    }
+
+    /**
+     * The stack's processes by component, from PROCS ({@code name=pid,pid;name=pid;...}, which bench/orders.sh
+     * builds from the launcher's table), and this load generator. Their CPU time comes from /proc/PID/stat (user +
+     * system, in clock ticks of CLK_TCK per second), read before and after each round.
+     */
+    record Processes(Map<String, List<Long>> byName, long ticksPerSecond) {
+
+        static Processes fromEnvironment() {
+            Map<String, List<Long>> byName = new java.util.LinkedHashMap<>();
+            String spec = System.getenv().getOrDefault("PROCS", "");
+            for (String entry : spec.split(";")) {
+                int eq = entry.indexOf('=');
+                if (eq > 0) {
+                    byName.put(entry.substring(0, eq), Arrays.stream(entry.substring(eq + 1).split(","))
+                            .filter(p -> !p.isBlank()).map(Long::parseLong).toList());
+                }
+            }
+            if (!byName.isEmpty()) {
+                byName.put("load generator", List.of(ProcessHandle.current().pid()));
+            }
+            return new Processes(byName, Long.parseLong(System.getenv().getOrDefault("CLK_TCK", "100")));
+        }
+
+        Map<String, Long> cpuTicks() throws java.io.IOException {
+            Map<String, Long> ticks = new java.util.LinkedHashMap<>();
+            for (Map.Entry<String, List<Long>> process : byName.entrySet()) {
+                long sum = 0;
+                for (long pid : process.getValue()) {
+                    String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc", Long.toString(pid), "stat"));
+                    // Fields after the command name (which may hold spaces): state is 3rd; utime 14th, stime 15th.
+                    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    sum += Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+                }
+                ticks.put(process.getKey(), sum);
+            }
+            return ticks;
+        }
+
+        Map<String, Double> millisPerOrder(Map<String, Long> before, Map<String, Long> after, int orders) {
+            Map<String, Double> perOrder = new java.util.LinkedHashMap<>();
+            if (orders == 0) {
+                return perOrder;
+            }
+            double total = 0;
+            for (String name : before.keySet()) {
+                double millis = (after.get(name) - before.get(name)) * 1000.0 / ticksPerSecond / orders;
+                perOrder.put(name, millis);
+                total += millis;
+            }
+            perOrder.put("total", total);
+            return perOrder;
+        }
+
+        static String format(Map<String, Double> millis) {
+            StringBuilder text = new StringBuilder();
+            millis.forEach((name, value) -> text.append(text.isEmpty() ? "" : ", ").append(name)
+                    .append(String.format(" %.2f", value)));
+            return text.toString();
         }
     }
 

@@ -3,7 +3,8 @@
 #   bench/orders.sh [concurrency=16] [warmup-seconds=90] [measure-seconds=30] [rounds=3]
 # It starts the local stack on its default ports, stocks one SKU generously, runs the closed-loop load in
 # bench/OrderLoad.java (JDK only): a warm-up, then the measured rounds and their medians. It prints the machine,
-# then stops the stack. JAVA_HOME chooses the JDK for the whole stack. LOCAL_ARGS adds launcher settings:
+# then stops the stack. Each round also reports the CPU time each process spent per order (from /proc/PID/stat).
+# JAVA_HOME chooses the JDK for the whole stack. LOCAL_ARGS adds launcher settings:
 # LOCAL_ARGS=--tc-nodes=3 runs the coordinator as a Raft group of three TCs.
 # For this run only, the services also expose their actuator metrics endpoint (on loopback) to a viewer token made
 # for the run, so that the load reads the order service's own timers: how long its round trips to the Seata TC take.
@@ -32,6 +33,21 @@ for _ in $(seq 1 240); do
   sleep 1
 done
 grep -q 'stack is up' "$log" || { cat "$log"; echo "the stack did not come up"; exit 1; }
+
+# The stack's processes by component, from the launcher's table (PIDS is the second-last column; the Redis nodes are
+# listed as "6 processes", so they are found by their ports), for the CPU each spends per order. The launcher's own
+# JVM serves the H2 databases.
+PROCS=""
+while read -r name pids; do
+  [ "$name" = redis-cluster ] && pids=$(pgrep -d, -f 'redis-server.*127\.0\.0\.1:700[0-5]')
+  [ "$name" = h2 ] && name="launcher (h2)"
+  # PostgreSQL serves each connection from a child of the postmaster; the pools open theirs at start-up.
+  [ "$name" = postgres ] && pids="$pids,$(pgrep -d, -P "$pids")"
+  PROCS="$PROCS$name=$pids;"
+done < <(awk '/COMPONENT/{table=1; next} table && NF >= 4 {print $1, $(NF-1)} /^$/{if (table) exit}' "$log")
+export PROCS
+CLK_TCK=$(getconf CLK_TCK)
+export CLK_TCK
 
 sku="bench-$(date +%s)"
 "$java" -version 2>&1 | head -1

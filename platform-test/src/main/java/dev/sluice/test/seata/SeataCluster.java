@@ -31,9 +31,12 @@ import java.util.regex.Pattern;
  * one (SIGSTOP: alive, connections open, silent), {@link #resume} it, and {@link SeataServer#start()} a killed
  * member again on its own Raft log, to see it rejoin.
  *
- * <p>Seata 2.0.0 names a Raft member by a non-loopback address (it refuses loopback for its transaction ids), so the
- * members listen for Raft and console traffic on this machine's first site-local IPv4 address; the transaction port
- * listens on every interface, as it does for a single TC.
+ * <p>Seata 2.0.0 names a Raft member by the address it is started with, and refuses 127.0.0.1 (and 0.0.0.0) there.
+ * Linux routes all of 127.0.0.0/8 to loopback, so the members are named 127.0.0.2 and their consoles listen there,
+ * off the network: the {@code /metadata/v1} endpoints (one of which changes the group's peers) answer anyone who
+ * reaches them. Where 127.0.0.2 is not a local address (macOS, by default), the first site-local IPv4 address is
+ * used instead. The transaction and Raft ports listen on every interface whatever the name: neither Seata's RPC
+ * server nor its Raft library's binds an address.
  */
 public final class SeataCluster implements AutoCloseable {
 
@@ -44,6 +47,8 @@ public final class SeataCluster implements AutoCloseable {
      */
     public static final int TRANSACTION_PORT_OFFSET = 1000;
     public static final int RAFT_PORT_OFFSET = 2000;
+
+    private static final String SECOND_LOOPBACK = "127.0.0.2";
 
     private static final Pattern TRANSACTION_PORT = Pattern.compile(
             "\"transaction\"\\s*:\\s*\\{[^}]*\"port\"\\s*:\\s*(\\d+)");
@@ -64,8 +69,9 @@ public final class SeataCluster implements AutoCloseable {
      * JVM), and waits until they have elected a leader.
      */
     public static SeataCluster start(int size, int firstConsolePort, MemberSettings each) {
-        String host = siteLocalAddress().orElseThrow(() -> new IllegalStateException(
-                "A Seata Raft group needs a non-loopback IPv4 address on this machine, and none was found"));
+        String host = memberAddress().orElseThrow(() -> new IllegalStateException("A Seata Raft group needs an "
+                + "address other than 127.0.0.1 to name its members: neither 127.0.0.2 nor a site-local IPv4 address "
+                + "is local here"));
         List<String> peers = new ArrayList<>();
         for (int i = 0; i < size; i++) {
             peers.add(host + ":" + (firstConsolePort + i + RAFT_PORT_OFFSET));
@@ -238,15 +244,24 @@ public final class SeataCluster implements AutoCloseable {
         }
     }
 
-    /** The address a Raft member can be named by: the first up, non-loopback, site-local IPv4 address. */
-    static Optional<String> siteLocalAddress() {
+    /** The address Raft members are named by: 127.0.0.2 where it is local, else the first site-local address. */
+    static Optional<String> memberAddress() {
+        try (java.net.ServerSocket probe = new java.net.ServerSocket(0, 1, InetAddress.getByName(SECOND_LOOPBACK))) {
+            return Optional.of(SECOND_LOOPBACK);
+        }
+        catch (IOException e) {
+            return siteLocalAddress();
+        }
+    }
+
+    private static Optional<String> siteLocalAddress() {
         try {
             for (NetworkInterface nic : Collections.list(NetworkInterface.getNetworkInterfaces())) {
                 if (!nic.isUp() || nic.isLoopback()) {
                     continue;
                 }
                 for (InetAddress address : Collections.list(nic.getInetAddresses())) {
-                    if (address instanceof Inet4Address && !address.isLoopbackAddress()) {
+                    if (address instanceof Inet4Address && address.isSiteLocalAddress()) {
                         return Optional.of(address.getHostAddress());
                     }
                 }

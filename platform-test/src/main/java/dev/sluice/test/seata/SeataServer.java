@@ -129,6 +129,11 @@ public final class SeataServer implements AutoCloseable {
         // A session left in Committing by a TC that died mid-commit is retried only once it is this old (Seata's
         // default is 130 s). Keep it above the clients' global transaction timeout, so a live commit is never retried.
         command.add("-Dseata.server.retry-dead-threshold=" + config.retryDeadThreshold.toMillis());
+        // The console's login and the key its tokens are signed with: Seata ships fixed ones (seata/seata and a
+        // published key), which would let anyone who reaches the console act on transactions. Nothing here logs in.
+        command.add("-Dconsole.user.username=sluice");
+        command.add("-Dconsole.user.password=" + randomHex(16));
+        command.add("-Dseata.security.secretKey=" + randomHex(32));
         command.add("-Dlog.home=" + workDir.resolve("logs"));
         // The TC logs every message it receives at INFO; WARN keeps failures and drops that per-request cost.
         command.add("-Dlogging.level.io.seata=" + config.logLevel);
@@ -155,6 +160,12 @@ public final class SeataServer implements AutoCloseable {
             command.addAll(List.of("-m", "raft", "-h", raft.host(), "-n", Integer.toString(raft.node())));
         }
         return command;
+    }
+
+    private static String randomHex(int bytes) {
+        byte[] random = new byte[bytes];
+        new java.security.SecureRandom().nextBytes(random);
+        return java.util.HexFormat.of().formatHex(random);
     }
 
     /** The classpath is about 230 jars, so it goes in a java @argfile rather than on the command line. */
