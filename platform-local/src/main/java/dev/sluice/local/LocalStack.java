@@ -45,7 +45,7 @@ public final class LocalStack implements AutoCloseable {
         checkPortsAreFree();
         prepareLogDir();
         RedisClusterComponent redis = new RedisClusterComponent(config);
-        Component tc = config.tcCluster() ? new SeataClusterComponent(config) : new SeataComponent(config);
+        CoordinatorComponent tc = config.tcCluster() ? new SeataClusterComponent(config) : new SeataComponent(config);
         Databases databases = databases();
         List<Component> servers = new ArrayList<>(List.of(redis, tc));
         if (databases != null) {
@@ -55,7 +55,7 @@ public final class LocalStack implements AutoCloseable {
         List<Component> applications = new ArrayList<>();
         // The services register in the registry in the Redis Cluster; the gateway finds them there.
         for (ServiceModule service : config.services()) {
-            List<String> arguments = new ArrayList<>(List.of(tcArgument(tc),
+            List<String> arguments = new ArrayList<>(List.of(tc.serviceArgument(),
                     "--spring.data.redis.cluster.nodes=" + redis.nodes()));
             Map<String, String> environment = Map.of();
             if (service.hasDatabase()) {
@@ -74,12 +74,6 @@ public final class LocalStack implements AutoCloseable {
         applications.add(new BootAppComponent("platform-gateway", config, config.gatewayPort(),
                 config.gatewayManagementPort(), gateway));
         startTogether(applications, started, out);
-    }
-
-    /** The setting that points a service at the TC, or at the Raft group of TCs. */
-    private static String tcArgument(Component tc) {
-        return tc instanceof SeataClusterComponent cluster ? cluster.serviceArgument()
-                : "--sluice.tcc.tc-addresses=" + ((SeataComponent) tc).address();
     }
 
     /** A service's component, after keeping how it is started, so that {@code add} can start more instances. */

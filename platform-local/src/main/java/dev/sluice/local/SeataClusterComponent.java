@@ -10,7 +10,7 @@ import java.util.List;
  * (Seata's layout, see {@link SeataCluster}); each keeps its Raft log in a temporary folder deleted on stop. The
  * services find the leader through the members' consoles.
  */
-final class SeataClusterComponent implements Component {
+final class SeataClusterComponent implements CoordinatorComponent {
 
     private final StackConfig config;
     private SeataCluster cluster;
@@ -34,8 +34,8 @@ final class SeataClusterComponent implements Component {
         return cluster;
     }
 
-    /** The setting that points a service at the group. */
-    String serviceArgument() {
+    @Override
+    public String serviceArgument() {
         return "--sluice.tcc.raft.addresses=" + String.join(",", cluster.metadataAddresses());
     }
 

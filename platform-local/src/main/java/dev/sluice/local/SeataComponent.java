@@ -5,7 +5,7 @@ import dev.sluice.test.seata.SeataServer;
 import java.util.List;
 
 /** The Seata TC in its own JVM, its file store in a temporary folder deleted on stop. */
-final class SeataComponent implements Component {
+final class SeataComponent implements CoordinatorComponent {
 
     private final SeataServer.Builder builder;
     private SeataServer server;
@@ -45,6 +45,11 @@ final class SeataComponent implements Component {
 
     String address() {
         return server.address();
+    }
+
+    @Override
+    public String serviceArgument() {
+        return "--sluice.tcc.tc-addresses=" + address();
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.sluice.local;
 
 import dev.sluice.test.process.Await;
+import dev.sluice.test.process.ManagedProcess;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -197,7 +198,7 @@ class OrderFlowTest {
         api.stock(sku, 10);
         long pid = stack.component("sample-inventory-service").pids().get(0);
 
-        signal("STOP", pid); // frozen: connections open, nothing answers
+        ManagedProcess.signal(pid, "STOP"); // frozen: connections open, nothing answers
         Api.Answer refused;
         Duration took;
         try {
@@ -206,7 +207,7 @@ class OrderFlowTest {
             took = Duration.ofNanos(System.nanoTime() - began);
         }
         finally {
-            signal("CONT", pid);
+            ManagedProcess.signal(pid, "CONT");
         }
         assertThat(refused.status()).isEqualTo(409);
         assertThat(refused.text("reason")).isEqualTo("inventory_unavailable");
@@ -381,9 +382,5 @@ class OrderFlowTest {
 
     private static void assertItem(String sku, long available, long reserved, long sold) {
         scenarios.assertItem(sku, available, reserved, sold);
-    }
-
-    private static void signal(String signal, long pid) throws Exception {
-        new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).start().waitFor();
     }
 }

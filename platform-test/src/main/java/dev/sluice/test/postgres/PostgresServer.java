@@ -153,7 +153,8 @@ public final class PostgresServer implements AutoCloseable {
     /** A fast shutdown (SIGINT): open sessions are ended, and the server checkpoints before it exits. */
     public void stop() {
         if (isRunning()) {
-            signal("INT", process.pid());
+            // If it cannot be sent, ManagedProcess.stop still ends it with SIGTERM, a slower smart shutdown.
+            ManagedProcess.signal(process.pid(), "INT");
             process.stop(Duration.ofSeconds(15));
         }
     }
@@ -337,18 +338,6 @@ public final class PostgresServer implements AutoCloseable {
         }
         catch (IOException | RuntimeException e) {
             return "(unreadable: " + e.getMessage() + ")";
-        }
-    }
-
-    private static void signal(String signal, long pid) {
-        try {
-            new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).start().waitFor(5, TimeUnit.SECONDS);
-        }
-        catch (IOException e) {
-            // ManagedProcess.stop still ends it with SIGTERM, a slower smart shutdown.
-        }
-        catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 

@@ -69,6 +69,24 @@ public final class ManagedProcess implements AutoCloseable {
         return process.isAlive() ? -1 : process.exitValue();
     }
 
+    /**
+     * Sends {@code signal} (a name kill(1) knows: STOP, CONT, INT...) to the process {@code pid}, which need not be
+     * a managed one. Returns whether kill reported it sent within 5 s.
+     */
+    public static boolean signal(long pid, String signal) {
+        try {
+            Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).inheritIO().start();
+            return kill.waitFor(5, TimeUnit.SECONDS) && kill.exitValue() == 0;
+        }
+        catch (IOException e) {
+            return false;
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
     /** SIGKILL, as a crash would: no shutdown, no flush. Waits until the process is gone. */
     public void kill() {
         process.destroyForcibly();

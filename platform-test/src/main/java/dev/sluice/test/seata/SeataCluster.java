@@ -1,10 +1,10 @@
 package dev.sluice.test.seata;
 
 import dev.sluice.test.process.Await;
+import dev.sluice.test.process.ManagedProcess;
 import dev.sluice.test.process.Ports;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.NetworkInterface;
@@ -229,18 +229,8 @@ public final class SeataCluster implements AutoCloseable {
 
     private static void signal(SeataServer member, String signal) {
         long pid = member.pid().orElseThrow(() -> new IllegalStateException(member + " is not running"));
-        try {
-            int exit = new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).inheritIO().start().waitFor();
-            if (exit != 0) {
-                throw new IllegalStateException("kill -" + signal + " " + pid + " exited with " + exit);
-            }
-        }
-        catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("Interrupted signalling " + member, e);
+        if (!ManagedProcess.signal(pid, signal)) {
+            throw new IllegalStateException("kill -" + signal + " " + pid + " failed (" + member + ")");
         }
     }
 
