@@ -5,7 +5,8 @@
 # bench/OrderLoad.java (JDK only): a warm-up, then the measured rounds and their medians. It prints the machine,
 # then stops the stack. Each round also reports the CPU time each process spent per order (from /proc/PID/stat).
 # JAVA_HOME chooses the JDK for the whole stack. LOCAL_ARGS adds launcher settings:
-# LOCAL_ARGS=--tc-nodes=3 runs the coordinator as a Raft group of three TCs.
+# LOCAL_ARGS=--tc-nodes=3 runs the coordinator as a Raft group of three TCs. SERVICE_JVM_OPTIONS adds options to the
+# services' JVMs (a -D setting to compare, say).
 # For this run only, the services also expose their actuator metrics endpoint (on loopback) to a viewer token made
 # for the run, so that the load reads the order service's own timers: how long its round trips to the Seata TC take.
 set -euo pipefail
@@ -18,15 +19,17 @@ java="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 gateway=http://127.0.0.1:8080
 
 log=$(mktemp)
+# A run folder of its own: every run starts on empty databases, so that one run's orders do not slow the next.
+run_dir=$(mktemp -d)
 METRICS_TOKEN=$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')
 export METRICS_TOKEN
 token_sha256=$(printf '%s' "$METRICS_TOKEN" | sha256sum | cut -d' ' -f1)
 # shellcheck disable=SC2086
-./run-local.sh ${LOCAL_ARGS:-} --jvm-options="-Xms64m -Xmx384m -XX:+UseSerialGC -Dmanagement.endpoints.web.exposure.include=health,metrics,prometheus \
+./run-local.sh --run-dir="$run_dir" ${LOCAL_ARGS:-} --jvm-options="-Xms64m -Xmx384m -XX:+UseSerialGC ${SERVICE_JVM_OPTIONS:-} -Dmanagement.endpoints.web.exposure.include=health,metrics,prometheus \
 -Dsluice.management.tokens[0].name=bench -Dsluice.management.tokens[0].role=viewer -Dsluice.management.tokens[0].sha256=$token_sha256" \
   > "$log" 2>&1 &
 stack=$!
-trap 'kill -TERM $stack 2>/dev/null; wait $stack 2>/dev/null || true; rm -f "$log"' EXIT
+trap 'kill -TERM $stack 2>/dev/null; wait $stack 2>/dev/null || true; rm -rf "$log" "$run_dir"' EXIT
 for _ in $(seq 1 240); do
   grep -q 'stack is up' "$log" && break
   kill -0 $stack 2>/dev/null || { cat "$log"; exit 1; }

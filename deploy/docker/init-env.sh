@@ -2,7 +2,15 @@
 # Writes .env next to docker-compose.yml with fresh secrets, readable by you only: the admin token (and its
 # SHA-256, which is all the gateways are given), the viewer token Prometheus scrapes with (and its SHA-256), and
 # the PostgreSQL and Grafana passwords. It never overwrites an existing .env.
+#   --tc-cluster  also turns on the tc-cluster profile: three Seata TCs as a Raft group instead of one TC.
 set -euo pipefail
+tc_cluster=false
+for arg in "$@"; do
+  case "$arg" in
+    --tc-cluster) tc_cluster=true ;;
+    *) echo "usage: $0 [--tc-cluster]" >&2; exit 2 ;;
+  esac
+done
 cd "$(dirname "$0")/../.."
 if [ -e .env ]; then
   echo ".env exists; remove it first to make new secrets" >&2
@@ -26,4 +34,17 @@ ORDER_DB_PASSWORD=$(secret)
 INVENTORY_DB_PASSWORD=$(secret)
 GRAFANA_ADMIN_PASSWORD=$(secret)
 ENV
+if $tc_cluster; then
+  # The members' fixed addresses in the Compose network (SLUICE_SUBNET_PREFIX, as docker-compose.yml reads it).
+  net=${SLUICE_SUBNET_PREFIX:-10.191.91}
+  cat >> .env <<ENV
+# The coordinator with no single point of failure: three TCs as a Raft group (Raft port 9091, console 7091).
+COMPOSE_PROFILES=tc-cluster
+SLUICE_TC_RAFT_PEERS=$net.11:9091,$net.12:9091,$net.13:9091
+SLUICE_TCC_RAFT_ADDRESSES=$net.11:7091,$net.12:7091,$net.13:7091
+ENV
+  if [ -n "${SLUICE_SUBNET_PREFIX:-}" ]; then
+    echo "SLUICE_SUBNET_PREFIX=$SLUICE_SUBNET_PREFIX" >> .env
+  fi
+fi
 echo "wrote .env (mode 600). Admin token: $admin"

@@ -38,6 +38,14 @@ final class ComposeProject {
     private final Path marker;
 
     ComposeProject(Path repository, Path workDir) {
+        this(repository, workDir, Map.of());
+    }
+
+    /**
+     * @param settings more variables, as a user's {@code .env} would have them (a profile, for one); a
+     *     {@code SLUICE_SUBNET_PREFIX} among them replaces the random one
+     */
+    ComposeProject(Path repository, Path workDir, Map<String, String> settings) {
         this.name = "sluice-test-" + Long.toHexString(System.nanoTime() & 0xffffff);
         this.adminToken = secret();
         this.viewerToken = secret();
@@ -59,6 +67,9 @@ final class ComposeProject {
         env.put("ORDER_DB_PASSWORD", secret());
         env.put("INVENTORY_DB_PASSWORD", secret());
         env.put("GRAFANA_ADMIN_PASSWORD", secret());
+        // Not the default subnet, so that the project never clashes with a stack a user runs.
+        env.put("SLUICE_SUBNET_PREFIX", randomSubnetPrefix());
+        env.putAll(settings);
         for (String port : List.of("SLUICE_GATEWAY_PORT", "SLUICE_GATEWAY_MANAGEMENT_PORT", "SLUICE_GATEWAY2_PORT",
                 "SLUICE_GATEWAY2_MANAGEMENT_PORT", "SLUICE_INVENTORY_PORT", "SLUICE_POSTGRES_PORT",
                 "SLUICE_PROMETHEUS_PORT", "SLUICE_GRAFANA_PORT")) {
@@ -71,8 +82,33 @@ final class ComposeProject {
         this.marker = workDir.resolve(name + ".running");
     }
 
+    /** A /24 for the project's network, as docker-compose.yml's SLUICE_SUBNET_PREFIX: 10.192.0 to 10.192.255. */
+    static String randomSubnetPrefix() {
+        return "10.192." + new SecureRandom().nextInt(256);
+    }
+
     int port(String variable) {
         return ports.get(variable);
+    }
+
+    /** Builds the images, starts {@code services} and waits until every container is healthy. */
+    void buildAndStart(Duration healthyWithin, String... services) {
+        build();
+        up(services);
+        awaitHealthy(healthyWithin);
+    }
+
+    /**
+     * Saves every container's log to {@code <name>.log} in {@code logDir}, takes the project down with its volumes
+     * and removes its images.
+     *
+     * @return what is left of the project: nothing, unless the clean-up failed
+     */
+    List<String> tearDown(Path logDir) {
+        saveLogs(logDir.resolve(name + ".log"));
+        down();
+        removeImages();
+        return leftovers();
     }
 
     void build() {
@@ -153,6 +189,11 @@ final class ComposeProject {
 
     void stop(String container) {
         docker.runOrThrow(Duration.ofSeconds(60), List.of("docker", "stop", "-t", "5", container));
+    }
+
+    /** SIGKILL, as a crash: no shutdown hook runs. */
+    void kill(String container) {
+        docker.runOrThrow(Duration.ofSeconds(60), List.of("docker", "kill", container));
     }
 
     void start(String container) {

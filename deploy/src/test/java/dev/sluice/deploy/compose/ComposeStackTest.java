@@ -1,17 +1,13 @@
 package dev.sluice.deploy.compose;
 
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 import java.io.IOException;
-import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -19,7 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -27,12 +22,19 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import static dev.sluice.deploy.compose.LoopbackHttp.awaitStatus;
+import static dev.sluice.deploy.compose.LoopbackHttp.awaitTrue;
+import static dev.sluice.deploy.compose.LoopbackHttp.get;
+import static dev.sluice.deploy.compose.LoopbackHttp.getWithToken;
+import static dev.sluice.deploy.compose.LoopbackHttp.json;
+import static dev.sluice.deploy.compose.LoopbackHttp.placeOrder;
+import static dev.sluice.deploy.compose.LoopbackHttp.put;
+import static dev.sluice.deploy.compose.LoopbackHttp.send;
+import static dev.sluice.deploy.compose.LoopbackHttp.uri;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 
 /**
  * The repository's {@code docker-compose.yml} on a real Docker engine: the images built from this build's jars, the
@@ -48,25 +50,14 @@ class ComposeStackTest {
         "gateway-2", "prometheus"};
     private static final Path REPOSITORY = Path.of("").toAbsolutePath().getParent();
     private static final Path WORK = Path.of("target", "compose-test").toAbsolutePath();
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-    private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private static ComposeProject stack;
 
     @BeforeAll
     static void bringTheStackUp() {
-        String why = Docker.whyUnavailable();
-        if (why != null) {
-            if ("true".equals(System.getenv("SLUICE_REQUIRE_DOCKER"))) {
-                fail("SLUICE_REQUIRE_DOCKER=true but " + why);
-            }
-            Assumptions.abort("Skipped: " + why + ". Install Docker to run it, or run .ci/run as root, which "
-                    + "starts an engine (deploy/docker/engine/engine.sh).");
-        }
+        Docker.assumeEngine();
         stack = new ComposeProject(REPOSITORY, WORK);
-        stack.build();
-        stack.up(STACK);
-        stack.awaitHealthy(Duration.ofMinutes(5));
+        stack.buildAndStart(Duration.ofMinutes(5), STACK);
         // Ready containers have registered; each gateway sees both services within its refresh interval.
         for (int gateway : List.of(gateway1(), gateway2())) {
             awaitStatus(200, Duration.ofSeconds(30), () -> get(gateway, "/api/orders/info"));
@@ -79,10 +70,7 @@ class ComposeStackTest {
         if (stack == null) {
             return;
         }
-        stack.saveLogs(WORK.resolve(stack.name + ".log"));
-        stack.down();
-        stack.removeImages();
-        assertThat(stack.leftovers()).as("containers, networks and volumes of the project after down -v").isEmpty();
+        assertThat(stack.tearDown(WORK)).as("containers, networks and volumes of the project after down -v").isEmpty();
     }
 
     @Test
@@ -192,81 +180,30 @@ class ComposeStackTest {
 
     @Test
     void ordersKeepSucceedingWhileARedisMasterFailsOver() throws Exception {
-        String sku = "failover-" + UUID.randomUUID();
         int stock = 100_000;
-        assertThat(put(gateway1(), "/api/inventory/items/" + sku, "{\"available\": " + stock + "}").statusCode())
-                .isEqualTo(200);
+        String sku = OrderTraffic.stockedItem(gateway1(), "failover", stock);
         // The master that holds the order service's registry entry: the failover hits discovery as well as a third
         // of the idempotency keys, limit buckets and cache entries.
         String master = masterServing("sluice:registry:{sample-order-service}:heartbeats");
         String masterContainer = stack.containers(master).get(0);
 
-        List<Attempt> attempts = Collections.synchronizedList(new ArrayList<>());
-        AtomicBoolean running = new AtomicBoolean(true);
-        long start = System.nanoTime();
-        List<Thread> clients = new ArrayList<>();
-        for (int c = 0; c < 4; c++) {
-            int gateway = c % 2 == 0 ? gateway1() : gateway2();
-            Thread client = new Thread(() -> {
-                while (running.get()) {
-                    long began = System.nanoTime();
-                    HttpResponse<String> answer = placeOrder(gateway, sku, 1);
-                    attempts.add(new Attempt(began - start, System.nanoTime() - start, answer.statusCode(),
-                            answer.body()));
-                }
-            }, "orders-" + c);
-            client.start();
-            clients.add(client);
-        }
-        long stoppedAt;
         try {
-            Thread.sleep(5_000);
-            stoppedAt = System.nanoTime() - start;
-            stack.stop(masterContainer);
             // Node timeout 5 s, then the replica's election and the clients' topology refresh: orders failed for
             // about 13 s in our runs. If that opened a gateway's breaker on the order route, it answers 503
             // orders_paused for its 10 s (openFor) more: orders succeeded again from 24 s at worst. The load goes
             // on to 45 s, and orders from 35 s on must all succeed.
-            Thread.sleep(45_000);
-        }
-        finally {
-            running.set(false);
-            for (Thread client : clients) {
-                client.join(60_000);
-            }
-        }
-        try {
-            List<Attempt> all = List.copyOf(attempts);
-            List<Attempt> late = all.stream().filter(a -> a.at() > stoppedAt + TimeUnit.SECONDS.toNanos(35)).toList();
-            System.out.printf("failover of %s: statuses by second after the stop %s%n", master, timeline(all, stoppedAt));
-            assertThat(all.stream().filter(a -> a.answeredAt() < stoppedAt)).as("orders answered before the stop")
+            OrderTraffic.Run run = OrderTraffic.underFault(List.of(gateway1(), gateway2(), gateway1(), gateway2()),
+                    sku, Duration.ofSeconds(5), () -> stack.stop(masterContainer), Duration.ofSeconds(45));
+            System.out.printf("failover of %s: statuses by second after the stop %s%n", master, run.timeline());
+            assertThat(run.answeredBeforeFault()).as("orders answered before the stop")
                     .isNotEmpty().allMatch(a -> a.status() == 201);
-            assertThat(late).as("orders placed from 35 s after the master stopped; by second: "
-                    + timeline(all, stoppedAt)).isNotEmpty()
-                    .allMatch(a -> a.status() == 201);
+            assertThat(run.sentFrom(Duration.ofSeconds(35))).as("orders placed from 35 s after the master stopped; "
+                    + "by second: " + run.timeline()).isNotEmpty().allMatch(a -> a.status() == 201);
             // Meanwhile, refusals that say what happened (a cancelled order, or try again), never a 500 or silence.
-            assertThat(all).allMatch(a -> Set.of(201, 202, 409, 429, 503).contains(a.status()));
-
-            // Every acknowledged order is CONFIRMED; every accepted (202) one settles.
-            int confirmed = 0;
-            for (Attempt attempt : all) {
-                if (attempt.status() == 201 || attempt.status() == 202) {
-                    String id = JSON.readTree(attempt.body()).path("id").asString();
-                    String status = awaitSettled(id);
-                    if (attempt.status() == 201) {
-                        assertThat(status).as("order " + id + ", acknowledged 201").isEqualTo("CONFIRMED");
-                    }
-                    confirmed += "CONFIRMED".equals(status) ? 1 : 0;
-                }
-            }
-            // No unit oversold or lost: what was sold is what confirmed orders bought, and the rest is available.
-            JsonNode item = json(get(gateway1(), "/api/inventory/items/" + sku));
-            JsonNode stats = json(get(gateway1(), "/api/orders/stats?sku=" + sku));
-            assertThat(item.path("sold").asInt()).isEqualTo(stats.path("confirmedQuantity").asInt()).isEqualTo(confirmed);
-            assertThat(item.path("reserved").asInt()).isZero();
-            assertThat(item.path("available").asInt()).isEqualTo(stock - confirmed);
-            System.out.printf("failover of %s: %d orders, %d confirmed, statuses %s%n", master, all.size(), confirmed,
-                    statusCounts(all));
+            assertThat(run.attempts()).allMatch(a -> Set.of(201, 202, 409, 429, 503).contains(a.status()));
+            int confirmed = OrderTraffic.assertSettledAndConsistent(gateway1(), sku, stock, run.attempts());
+            System.out.printf("failover of %s: %d orders, %d confirmed, statuses %s%n", master, run.attempts().size(),
+                    confirmed, run.statusCounts());
         }
         finally {
             // Back as a replica of the promoted node, so that the cluster has its six nodes again.
@@ -306,7 +243,7 @@ class ComposeStackTest {
                 "SluiceSeataTcUnreachable", "SluiceGatewayConfigStale");
 
         // The dashboard's queries, as Grafana would send them, each answered with at least one series.
-        JsonNode dashboard = JSON.readTree(Files.readString(
+        JsonNode dashboard = LoopbackHttp.JSON.readTree(Files.readString(
                 REPOSITORY.resolve("deploy/docker/grafana/dashboards/sluice.json")));
         List<String> queries = new ArrayList<>();
         for (JsonNode panel : dashboard.path("panels")) {
@@ -327,44 +264,9 @@ class ComposeStackTest {
             empty.removeIf(query -> !json(get(prometheus, "/api/v1/query?query="
                     + URLEncoder.encode(query.replace("$__rate_interval", "1m"), StandardCharsets.UTF_8)))
                     .path("data").path("result").isEmpty());
-            sleep(Duration.ofSeconds(2));
+            ComposeProject.sleep(Duration.ofSeconds(2));
         }
         assertThat(empty).as("dashboard queries with no data").isEmpty();
-    }
-
-    /** One order: when it was sent and answered (nanoseconds into the load), and the answer. */
-    private record Attempt(long at, long answeredAt, int status, String body) {
-    }
-
-    /** Per second relative to the stop, the statuses of the orders sent in it: where the failover shows. */
-    private static String timeline(List<Attempt> attempts, long stoppedAt) {
-        Map<Long, Map<String, Long>> bySecond = new java.util.TreeMap<>();
-        for (Attempt a : attempts) {
-            long second = Math.floorDiv(a.at() - stoppedAt, TimeUnit.SECONDS.toNanos(1));
-            bySecond.computeIfAbsent(second, k -> new java.util.TreeMap<>())
-                    .merge(Integer.toString(a.status()), 1L, Long::sum);
-        }
-        return bySecond.toString();
-    }
-
-    private static Map<String, Long> statusCounts(List<Attempt> attempts) {
-        Map<String, Long> counts = new java.util.TreeMap<>();
-        attempts.forEach(a -> counts.merge(Integer.toString(a.status()), 1L, Long::sum));
-        return counts;
-    }
-
-    private static String awaitSettled(String id) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-        String status = "";
-        while (System.nanoTime() < deadline) {
-            HttpResponse<String> order = get(gateway1(), "/api/orders/" + id);
-            status = order.statusCode() == 200 ? json(order).path("status").asString() : "HTTP " + order.statusCode();
-            if (status.equals("CONFIRMED") || status.equals("CANCELLED")) {
-                return status;
-            }
-            sleep(Duration.ofMillis(500));
-        }
-        return status;
     }
 
     /** The compose service name of the master that serves {@code key}'s slot, read from a live node. */
@@ -446,74 +348,4 @@ class ComposeStackTest {
         return stack.port("SLUICE_GATEWAY2_MANAGEMENT_PORT");
     }
 
-    private static HttpResponse<String> placeOrder(int port, String sku, int quantity) {
-        return send(HttpRequest.newBuilder(uri(port, "/api/orders")).timeout(Duration.ofSeconds(45))
-                .header("Content-Type", "application/json").header("Idempotency-Key", UUID.randomUUID().toString())
-                .POST(HttpRequest.BodyPublishers.ofString("{\"sku\": \"" + sku + "\", \"quantity\": " + quantity + "}")));
-    }
-
-    private static HttpResponse<String> put(int port, String path, String body) {
-        return send(HttpRequest.newBuilder(uri(port, path)).header("Content-Type", "application/json")
-                .PUT(HttpRequest.BodyPublishers.ofString(body)));
-    }
-
-    private static HttpResponse<String> get(int port, String path) {
-        return send(HttpRequest.newBuilder(uri(port, path)).GET());
-    }
-
-    private static HttpResponse<String> getWithToken(int port, String path, String token) {
-        return send(HttpRequest.newBuilder(uri(port, path)).header("Authorization", "Bearer " + token).GET());
-    }
-
-    /** An answer, or a synthetic status 599 when the connection failed: load loops count those as failures. */
-    private static HttpResponse<String> send(HttpRequest.Builder request) {
-        HttpRequest built = request.build();
-        if (built.timeout().isEmpty()) {
-            built = HttpRequest.newBuilder(built, (name, value) -> true).timeout(Duration.ofSeconds(10)).build();
-        }
-        try {
-            return HTTP.send(built, HttpResponse.BodyHandlers.ofString());
-        }
-        catch (IOException e) {
-            return new FailedExchange(built, e);
-        }
-        catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static URI uri(int port, String path) {
-        return URI.create("http://127.0.0.1:" + port + path);
-    }
-
-    private static JsonNode json(HttpResponse<String> response) {
-        return JSON.readTree(response.body().isEmpty() ? "{}" : response.body());
-    }
-
-    private static HttpResponse<String> awaitStatus(int status, Duration timeout,
-            java.util.function.Supplier<HttpResponse<String>> call) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        HttpResponse<String> last = call.get();
-        while (last.statusCode() != status && System.nanoTime() < deadline) {
-            sleep(Duration.ofMillis(250));
-            last = call.get();
-        }
-        assertThat(last.statusCode()).as(last.uri() + " answered " + last.body()).isEqualTo(status);
-        return last;
-    }
-
-    private static void awaitTrue(String what, Duration timeout, java.util.function.BooleanSupplier condition) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                fail(what + ": not within " + timeout);
-            }
-            sleep(Duration.ofMillis(500));
-        }
-    }
-
-    private static void sleep(Duration duration) {
-        ComposeProject.sleep(duration);
-    }
 }

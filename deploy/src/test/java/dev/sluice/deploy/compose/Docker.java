@@ -39,6 +39,22 @@ final class Docker {
         this.environment = Map.copyOf(environment);
     }
 
+    /**
+     * Skips the calling test class when no engine answers, unless {@code SLUICE_REQUIRE_DOCKER=true} (as
+     * {@code .ci/run} sets), which makes a missing engine a failure.
+     */
+    static void assumeEngine() {
+        String why = whyUnavailable();
+        if (why == null) {
+            return;
+        }
+        if ("true".equals(System.getenv("SLUICE_REQUIRE_DOCKER"))) {
+            org.junit.jupiter.api.Assertions.fail("SLUICE_REQUIRE_DOCKER=true but " + why);
+        }
+        org.junit.jupiter.api.Assumptions.abort("Skipped: " + why + ". Install Docker to run it, or run .ci/run as "
+                + "root, which starts an engine (deploy/docker/engine/engine.sh).");
+    }
+
     /** Why no engine can be used here, or null when one answers. */
     static String whyUnavailable() {
         try {

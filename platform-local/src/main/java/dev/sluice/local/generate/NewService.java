@@ -328,6 +328,8 @@ public final class NewService {
                 <<: *spring-env
                 # tcc:begin
                 SLUICE_TCC_TC_ADDRESSES: seata:8091
+                # With the tc-cluster profile: the Raft group's consoles, which then replace the address above.
+                SLUICE_TCC_RAFT_ADDRESSES: ${SLUICE_TCC_RAFT_ADDRESSES:-}
                 # tcc:end
                 SLUICE_MANAGEMENT_TOKENS_0_NAME: prometheus
                 SLUICE_MANAGEMENT_TOKENS_0_ROLE: viewer

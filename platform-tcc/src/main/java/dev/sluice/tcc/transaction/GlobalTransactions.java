@@ -2,6 +2,7 @@ package dev.sluice.tcc.transaction;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import org.apache.seata.common.exception.FrameworkException;
 import org.apache.seata.core.context.RootContext;
 import org.apache.seata.core.model.GlobalStatus;
 import org.apache.seata.tm.api.GlobalTransaction;
@@ -19,7 +20,8 @@ import java.util.concurrent.TimeoutException;
  * Runs business code in one Seata global transaction: begin, run, then commit, or roll back if the code throws.
  * <ul>
  * <li>An exception from the business code rolls the transaction back and is rethrown unchanged (a checked one is
- * wrapped in {@link GlobalTransactionException}), so callers map their own failures to answers. That holds too when
+ * wrapped in {@link GlobalTransactionException}), so callers map their own failures to answers. Seata's own
+ * {@code FrameworkException} from there (a branch the TC did not register) is a coordination failure instead. That holds too when
  * a branch could not be cancelled yet: the rollback is decided, and the TC retries the cancel until it runs.</li>
  * <li>A failure of the coordination itself (begin, commit, rollback, or a timeout) is a {@link GlobalTransactionException}
  * naming the {@link Outcome}.</li>
@@ -62,7 +64,9 @@ public class GlobalTransactions {
             outcome = outcomeOf(e);
             Throwable original = e.getOriginalException();
             boolean rolledBack = outcome == Outcome.ROLLED_BACK || outcome == Outcome.ROLLBACK_PENDING;
-            if (rolledBack && original instanceof RuntimeException runtime) {
+            // Seata's TCC interceptor throws a FrameworkException from inside the business code when the TC did
+            // not register a branch (the TC died, or is being replaced): the coordination failed, not the business.
+            if (rolledBack && original instanceof RuntimeException runtime && !(original instanceof FrameworkException)) {
                 throw runtime;
             }
             if (rolledBack && original instanceof Error error) {

@@ -3,6 +3,7 @@ package dev.sluice.tcc.transaction;
 import dev.sluice.test.seata.SeataServerExtension;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.apache.seata.common.exception.FrameworkException;
 import org.apache.seata.core.context.RootContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -83,6 +84,20 @@ class GlobalTransactionsTest {
         assertThat(METERS.timer(GlobalTransactions.METRIC, "name", "rollback-test", "outcome", "rolled_back").count())
                 .isEqualTo(1);
         assertThat(METERS.timer(CoordinatorCallTimer.METRIC, "name", "rollback-test", "call", "rollback").count()).isEqualTo(1);
+    }
+
+    @Test
+    void aBranchTheTcDidNotRegisterRollsBackAsACoordinationFailure() {
+        // What Seata's TCC interceptor throws from inside the business code when the branch registration fails (seen
+        // when a TC leader died under load): rolled back, and reported as the coordination's failure, not a 500.
+        FrameworkException unregistered = new FrameworkException("TCC branch Register error, xid: test");
+
+        assertThatThrownBy(() -> transactions.execute("unregistered-branch-test", () -> {
+            throw unregistered;
+        })).isInstanceOf(GlobalTransactionException.class).hasCause(unregistered)
+                .satisfies(e -> assertThat(((GlobalTransactionException) e).outcome())
+                        .isEqualTo(GlobalTransactions.Outcome.ROLLED_BACK));
+        assertThat(RootContext.getXID()).isNull();
     }
 
     @Test
