@@ -3,7 +3,6 @@ package dev.sluice.local;
 import dev.sluice.test.process.Await;
 import dev.sluice.test.seata.SeataCluster;
 import dev.sluice.test.seata.SeataServer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -24,25 +23,17 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class CoordinatorClusterTest {
 
-    static LocalStack stack;
-
     @RegisterExtension
-    static final StackLogsOnFailure STACK_LOGS = new StackLogsOnFailure(() -> stack);
+    static final LocalStackExtension STACK = new LocalStackExtension("coordinator-cluster-test", "--tc-nodes=3");
+    static LocalStack stack;
     static Api api;
     static OrderScenarios scenarios;
 
     @BeforeAll
-    static void startStack() {
-        stack = TestStacks.start("coordinator-cluster-test", "--tc-nodes=3");
-        api = new Api(stack.config().gatewayPort());
-        scenarios = new OrderScenarios(api);
-    }
-
-    @AfterAll
-    static void stopStack() {
-        if (stack != null) {
-            stack.close();
-        }
+    static void reachTheStack() {
+        stack = STACK.stack();
+        api = STACK.api();
+        scenarios = STACK.scenarios();
     }
 
     @Test

@@ -1,5 +1,7 @@
 package dev.sluice.local;
 
+import dev.sluice.test.process.ManagedProcess;
+
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -69,7 +71,9 @@ final class LauncherProcess implements AutoCloseable {
      */
     void signal(String signal) throws Exception {
         String sent = signal.equals("INT") && interruptIgnored() ? "TERM" : signal;
-        new ProcessBuilder("kill", "-" + sent, Long.toString(process.pid())).start().waitFor();
+        if (!ManagedProcess.signal(process.pid(), sent)) {
+            throw new IllegalStateException("kill -" + sent + " " + process.pid() + " failed");
+        }
     }
 
     /** Whether SIGINT (2) is in this process's ignored set, SigIgn in /proc/self/status (Linux). */

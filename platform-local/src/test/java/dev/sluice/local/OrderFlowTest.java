@@ -2,13 +2,10 @@ package dev.sluice.local;
 
 import dev.sluice.test.process.Await;
 import dev.sluice.test.process.ManagedProcess;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.TestMethodOrder;
 
 import java.time.Duration;
 import java.util.List;
@@ -26,36 +23,31 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The TCC order flow on the real stack: Redis Cluster, Seata TC, both services and the gateway, each in its own
- * process. Every test uses its own SKU; the ones that stop or kill a component run last.
+ * process. Every test uses its own SKU, puts back what it stops or kills, and starts once an order goes through end
+ * to end, so the tests run in any order.
  */
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class OrderFlowTest {
 
-    static LocalStack stack;
-
-
     @RegisterExtension
-
-    static final StackLogsOnFailure STACK_LOGS = new StackLogsOnFailure(() -> stack);
+    static final LocalStackExtension STACK = new LocalStackExtension("order-flow-test");
+    static LocalStack stack;
     static Api api;
     static OrderScenarios scenarios;
 
     @BeforeAll
-    static void startStack() {
-        stack = TestStacks.start("order-flow-test");
-        api = new Api(stack.config().gatewayPort());
-        scenarios = new OrderScenarios(api);
+    static void reachTheStack() {
+        stack = STACK.stack();
+        api = STACK.api();
+        scenarios = STACK.scenarios();
     }
 
-    @AfterAll
-    static void stopStack() {
-        if (stack != null) {
-            stack.close();
-        }
+    /** The tests run in any order: each starts once an order goes through again, whatever the last one broke. */
+    @BeforeEach
+    void anOrderGoesThrough() {
+        scenarios.awaitAnOrderConfirmed(Duration.ofSeconds(90));
     }
 
     @Test
-    @Order(1)
     void anOrderWithStockIsConfirmedAndOneWithoutIsCancelled() {
         OrderScenarios.LastUnit orders = scenarios.placeTheLastUnitTwice(sku("happy"));
 
@@ -68,7 +60,6 @@ class OrderFlowTest {
     }
 
     @Test
-    @Order(1)
     void theOrderServiceLimitsPlacingOrdersItself() {
         // Asked directly: through the gateway, the route's own RateLimit-* headers are the ones a client sees.
         Api.Answer invalid = new Api(stack.config().portOf("sample-order-service")).order(key(), "not a sku", 1);
@@ -77,7 +68,6 @@ class OrderFlowTest {
     }
 
     @Test
-    @Order(2)
     void sixteenClientsPlacingFourHundredOrdersAgainstAStockOfAHundredNeverOversell() throws Exception {
         String sku = sku("rush");
         OrderScenarios.Rush rush = scenarios.rush(sku, 100, 16, 400);
@@ -93,7 +83,6 @@ class OrderFlowTest {
     }
 
     @Test
-    @Order(3)
     void aRepeatedKeyReplaysTheFirstAnswerAndCreatesNothing() {
         String sku = sku("idem");
         api.stock(sku, 10);
@@ -114,7 +103,6 @@ class OrderFlowTest {
     }
 
     @Test
-    @Order(4)
     void concurrentRequestsWithOneKeyCreateOneOrderAtMost() throws Exception {
         String sku = sku("idem-race");
         api.stock(sku, 100);
@@ -143,7 +131,6 @@ class OrderFlowTest {
     }
 
     @Test
-    @Order(5)
     void badRequestsAreProblemsNamingTheFieldAndChangeNothing() {
         String sku = sku("bad");
         api.stock(sku, 5);
@@ -171,28 +158,29 @@ class OrderFlowTest {
     }
 
     @Test
-    @Order(6)
     void withTheInventoryDownOrdersFailPromptlyAndStockIsUntouched() throws Exception {
         String sku = sku("down");
         api.stock(sku, 10);
         Component inventory = stack.component("sample-inventory-service");
 
         inventory.stop();
-        long began = System.nanoTime();
-        Api.Answer refused = api.order(key(), sku, 1);
-        Duration took = Duration.ofNanos(System.nanoTime() - began);
-        assertThat(refused.status()).isEqualTo(409);
-        assertThat(refused.text("reason")).isEqualTo("inventory_unavailable");
-        assertThat(refused.text("orderStatus")).isEqualTo("CANCELLED");
-        assertThat(took).isLessThan(Duration.ofSeconds(5));
-
-        inventory.start();
+        try {
+            long began = System.nanoTime();
+            Api.Answer refused = api.order(key(), sku, 1);
+            Duration took = Duration.ofNanos(System.nanoTime() - began);
+            assertThat(refused.status()).isEqualTo(409);
+            assertThat(refused.text("reason")).isEqualTo("inventory_unavailable");
+            assertThat(refused.text("orderStatus")).isEqualTo("CANCELLED");
+            assertThat(took).isLessThan(Duration.ofSeconds(5));
+        }
+        finally {
+            inventory.start();
+        }
         assertItem(sku, 10, 0, 0);
         assertSettled(sku);
     }
 
     @Test
-    @Order(7)
     void withTheInventoryHangingOrdersFailAtTheTimeoutAndStockIsUntouched() throws Exception {
         String sku = sku("hang");
         api.stock(sku, 10);
@@ -221,7 +209,6 @@ class OrderFlowTest {
     }
 
     @Test
-    @Order(8)
     void anInventoryKilledBetweenTryAndConfirmIsConfirmedByTheTcOnceItIsBack() throws Exception {
         String sku = sku("crash-confirm");
         api.stock(sku, 10);
@@ -242,10 +229,12 @@ class OrderFlowTest {
             assertSettled(sku);
             assertItem(sku, 9, 0, 1);
         }
+        finally {
+            startAgainIfDead(inventory);
+        }
     }
 
     @Test
-    @Order(9)
     void anInventoryKilledBetweenTryAndCancelIsCancelledByTheTcOnceItIsBack() throws Exception {
         String sku = sku("crash-cancel");
         api.stock(sku, 10);
@@ -265,10 +254,12 @@ class OrderFlowTest {
             assertSettled(sku);
             assertItem(sku, 10, 0, 0);
         }
+        finally {
+            startAgainIfDead(inventory);
+        }
     }
 
     @Test
-    @Order(10)
     void anOrderServiceKilledMidTransactionHasItsOrderCancelledOnceItIsBack() throws Exception {
         String sku = sku("crash-order");
         api.stock(sku, 10);
@@ -303,7 +294,6 @@ class OrderFlowTest {
     }
 
     @Test
-    @Order(11)
     void aTcRestartDuringALoadOfOrdersLeavesEveryOrderTerminalAndTheStockConsistent() throws Exception {
         String sku = sku("tc-restart");
         api.stock(sku, 1_000);
@@ -327,6 +317,15 @@ class OrderFlowTest {
         assertThat(item.number("sold")).isEqualTo(stats.number("confirmedQuantity"));
         // What each client was told holds: a 201 stayed CONFIRMED and a 409 stayed CANCELLED.
         scenarios.assertAnswersHeld(answered);
+    }
+
+    /** Starts {@code component} again unless it runs: a test that failed half-way leaves the stack whole. */
+    private static void startAgainIfDead(Component component) {
+        boolean alive = component.pids().stream()
+                .anyMatch(pid -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false));
+        if (!alive) {
+            component.start();
+        }
     }
 
     /** A second order-service instance that reaches the inventory through {@code inventoryPort} (a proxy). */

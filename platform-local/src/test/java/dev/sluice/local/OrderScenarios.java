@@ -167,6 +167,19 @@ final class OrderScenarios {
         });
     }
 
+    /**
+     * Waits until an order placed through the gateway is confirmed: the whole flow works, whatever a test before
+     * stopped or killed (a component back up, its breakers closed again). Each attempt stocks and orders one unit.
+     */
+    void awaitAnOrderConfirmed(Duration within) {
+        String sku = sku("probe");
+        Await.until("an order through the gateway to be confirmed", within, () -> {
+            api.stock(sku, 1);
+            Api.Answer answer = api.order(key(), sku, 1);
+            return answer.status() == 201 && "CONFIRMED".equals(answer.text("status"));
+        });
+    }
+
     /** No order of {@code sku} stays PENDING and no stock stays reserved. */
     void assertSettled(String sku, Duration within) {
         Await.until("every order of " + sku + " to settle", within, () -> api.stats(sku).number("pending") == 0);

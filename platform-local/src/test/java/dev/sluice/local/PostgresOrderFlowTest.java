@@ -1,12 +1,9 @@
 package dev.sluice.local;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.TestMethodOrder;
 
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -23,34 +20,28 @@ import static org.assertj.core.api.Assertions.assertThat;
  * flow in depth on the default H2; this shows the PostgreSQL profile holds the same invariants, under concurrency
  * and across a crash.
  */
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PostgresOrderFlowTest {
 
-    static LocalStack stack;
-
-
     @RegisterExtension
-
-    static final StackLogsOnFailure STACK_LOGS = new StackLogsOnFailure(() -> stack);
+    static final LocalStackExtension STACK = new LocalStackExtension("postgres-order-flow-test", "--database=postgres");
+    static LocalStack stack;
     static Api api;
     static OrderScenarios scenarios;
 
     @BeforeAll
-    static void startStack() {
-        stack = TestStacks.start("postgres-order-flow-test", "--database=postgres");
-        api = new Api(stack.config().gatewayPort());
-        scenarios = new OrderScenarios(api);
+    static void reachTheStack() {
+        stack = STACK.stack();
+        api = STACK.api();
+        scenarios = STACK.scenarios();
     }
 
-    @AfterAll
-    static void stopStack() {
-        if (stack != null) {
-            stack.close();
-        }
+    /** The tests run in any order: each starts once an order goes through again, whatever the last one broke. */
+    @BeforeEach
+    void anOrderGoesThrough() {
+        scenarios.awaitAnOrderConfirmed(Duration.ofSeconds(90));
     }
 
     @Test
-    @Order(1)
     void anOrderWithStockIsConfirmedAndOneWithoutIsCancelled() throws Exception {
         String sku = sku("happy");
         scenarios.placeTheLastUnitTwice(sku);
@@ -63,7 +54,6 @@ class PostgresOrderFlowTest {
     }
 
     @Test
-    @Order(2)
     void sixteenClientsNeverOversell() throws Exception {
         String sku = sku("rush");
         OrderScenarios.Rush rush = scenarios.rush(sku, 40, 16, 160);
@@ -78,7 +68,6 @@ class PostgresOrderFlowTest {
     }
 
     @Test
-    @Order(3)
     void anInventoryKilledUnderLoadLeavesEveryOrderTerminalAndTheStockConsistent() throws Exception {
         String sku = sku("crash");
         api.stock(sku, 1_000);

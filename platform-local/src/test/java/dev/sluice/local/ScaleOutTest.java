@@ -1,5 +1,6 @@
 package dev.sluice.local;
 
+import dev.sluice.test.process.ManagedProcess;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -173,7 +174,7 @@ class ScaleOutTest {
             }
             assertThat(live(extra.instance())).isTrue();
 
-            new ProcessBuilder("kill", "-KILL", Long.toString(extra.pid())).start().waitFor();
+            assertThat(ManagedProcess.signal(extra.pid(), "KILL")).as("SIGKILL sent").isTrue();
             long killed = System.nanoTime();
             List<String> failures = new ArrayList<>();
             long leftAfter = -1;

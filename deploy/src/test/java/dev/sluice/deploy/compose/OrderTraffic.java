@@ -108,8 +108,8 @@ final class OrderTraffic {
     }
 
     /**
-     * Waits for every accepted order to settle, then checks: each one acknowledged 201 is CONFIRMED, and the item's
-     * units add up (sold is what confirmed orders bought, nothing stays reserved, the rest is available).
+     * Waits for every accepted order to settle and for no unit to stay reserved, then checks: each one acknowledged
+     * 201 is CONFIRMED, and the item's units add up (sold is what confirmed orders bought, the rest is available).
      *
      * @return how many orders were confirmed
      */
@@ -125,6 +125,10 @@ final class OrderTraffic {
                 confirmed += "CONFIRMED".equals(status) ? 1 : 0;
             }
         }
+        // A coordinator that died between an order's two confirms leaves the other branch's confirm to the TC's
+        // retry, which can come after the order itself reads CONFIRMED (40 s at most: retry-dead-threshold).
+        LoopbackHttp.awaitTrue("no unit of " + sku + " left reserved", Duration.ofSeconds(120),
+                () -> json(get(gateway, "/api/inventory/items/" + sku)).path("reserved").asInt() == 0);
         JsonNode item = json(get(gateway, "/api/inventory/items/" + sku));
         JsonNode stats = json(get(gateway, "/api/orders/stats?sku=" + sku));
         assertThat(item.path("sold").asInt()).isEqualTo(stats.path("confirmedQuantity").asInt()).isEqualTo(confirmed);
