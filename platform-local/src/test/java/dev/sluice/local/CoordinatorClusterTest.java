@@ -3,7 +3,6 @@ package dev.sluice.local;
 import dev.sluice.test.process.Await;
 import dev.sluice.test.seata.SeataCluster;
 import dev.sluice.test.seata.SeataServer;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -25,27 +24,17 @@ class CoordinatorClusterTest {
 
     @RegisterExtension
     static final LocalStackExtension STACK = new LocalStackExtension("coordinator-cluster-test", "--tc-nodes=3");
-    static LocalStack stack;
-    static Api api;
-    static OrderScenarios scenarios;
-
-    @BeforeAll
-    static void reachTheStack() {
-        stack = STACK.stack();
-        api = STACK.api();
-        scenarios = STACK.scenarios();
-    }
 
     @Test
     void ordersContinueAfterTheLeaderIsKilledAndTheKilledMemberRejoins() throws Exception {
-        SeataCluster cluster = ((SeataClusterComponent) stack.component("seata-tc")).cluster();
+        SeataCluster cluster = ((SeataClusterComponent) STACK.stack().component("seata-tc")).cluster();
         String sku = sku("leader-killed");
-        api.stock(sku, 1_000);
+        STACK.api().stock(sku, 1_000);
         // When each order was accepted (201), in nanoseconds: the pause is the gap around the kill.
         ConcurrentSkipListSet<Long> accepted = new ConcurrentSkipListSet<>();
         AtomicLong killedAt = new AtomicLong();
         SeataServer[] killed = new SeataServer[1];
-        Map<String, Integer> answered = scenarios.placeWhile(sku, 8, (status, at) -> {
+        Map<String, Integer> answered = STACK.scenarios().placeWhile(sku, 8, (status, at) -> {
             if (status == 201) {
                 accepted.add(at);
             }
@@ -71,11 +60,11 @@ class CoordinatorClusterTest {
         assertThat(afterKill).isPositive();
 
         // Every order a client heard of ends terminal and as it was told; nothing oversold or left reserved.
-        scenarios.assertSettled(sku, Duration.ofSeconds(120));
-        Api.Answer item = api.item(sku);
+        STACK.scenarios().assertSettled(sku, Duration.ofSeconds(120));
+        Api.Answer item = STACK.api().item(sku);
         assertThat(item.number("available") + item.number("reserved") + item.number("sold")).isEqualTo(1_000);
-        assertThat(item.number("sold")).isEqualTo(api.stats(sku).number("confirmedQuantity"));
-        scenarios.assertAnswersHeld(answered);
+        assertThat(item.number("sold")).isEqualTo(STACK.api().stats(sku).number("confirmedQuantity"));
+        STACK.scenarios().assertAnswersHeld(answered);
 
         // The killed member starts again on its own Raft log and rejoins as a follower of the new leader.
         SeataServer elected = cluster.leader();
@@ -83,6 +72,6 @@ class CoordinatorClusterTest {
         Await.until(killed[0] + " to rejoin", Duration.ofSeconds(60),
                 () -> cluster.currentLeader().isPresent());
         assertThat(cluster.currentLeader()).contains(elected);
-        scenarios.placeTheLastUnitTwice(sku("after-rejoin"));
+        STACK.scenarios().placeTheLastUnitTwice(sku("after-rejoin"));
     }
 }

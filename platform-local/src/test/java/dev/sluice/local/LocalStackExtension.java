@@ -2,6 +2,7 @@ package dev.sluice.local;
 
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.InvocationInterceptor;
 import org.junit.jupiter.api.extension.ReflectiveInvocationContext;
@@ -14,7 +15,8 @@ import java.lang.reflect.Method;
  * warnings of every part's log ({@link StackLogsOnFailure}). {@link #api()} and {@link #scenarios()} reach the stack
  * through its gateway.
  */
-final class LocalStackExtension implements BeforeAllCallback, AfterAllCallback, InvocationInterceptor {
+final class LocalStackExtension implements BeforeAllCallback, BeforeEachCallback, AfterAllCallback,
+        InvocationInterceptor {
 
     private final String name;
     private final String[] settings;
@@ -22,6 +24,7 @@ final class LocalStackExtension implements BeforeAllCallback, AfterAllCallback, 
     private LocalStack stack;
     private Api api;
     private OrderScenarios scenarios;
+    private boolean orderBeforeEach;
 
     /** {@code name} names the run folder under target/; {@code settings} are launcher arguments. */
     LocalStackExtension(String name, String... settings) {
@@ -34,6 +37,22 @@ final class LocalStackExtension implements BeforeAllCallback, AfterAllCallback, 
         stack = TestStacks.start(name, settings);
         api = new Api(stack.config().gatewayPort());
         scenarios = new OrderScenarios(api);
+    }
+
+    /**
+     * Each test then starts once an order goes through end to end, whatever the test before it stopped or killed:
+     * the class's tests run in any order.
+     */
+    LocalStackExtension eachTestOnceAnOrderGoesThrough() {
+        orderBeforeEach = true;
+        return this;
+    }
+
+    @Override
+    public void beforeEach(ExtensionContext context) {
+        if (orderBeforeEach) {
+            scenarios.awaitAnOrderConfirmed(java.time.Duration.ofSeconds(90));
+        }
     }
 
     @Override

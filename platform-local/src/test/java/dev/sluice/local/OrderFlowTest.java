@@ -2,8 +2,6 @@ package dev.sluice.local;
 
 import dev.sluice.test.process.Await;
 import dev.sluice.test.process.ManagedProcess;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -29,40 +27,26 @@ import static org.assertj.core.api.Assertions.assertThat;
 class OrderFlowTest {
 
     @RegisterExtension
-    static final LocalStackExtension STACK = new LocalStackExtension("order-flow-test");
-    static LocalStack stack;
-    static Api api;
-    static OrderScenarios scenarios;
-
-    @BeforeAll
-    static void reachTheStack() {
-        stack = STACK.stack();
-        api = STACK.api();
-        scenarios = STACK.scenarios();
-    }
-
-    /** The tests run in any order: each starts once an order goes through again, whatever the last one broke. */
-    @BeforeEach
-    void anOrderGoesThrough() {
-        scenarios.awaitAnOrderConfirmed(Duration.ofSeconds(90));
-    }
+    static final LocalStackExtension STACK = new LocalStackExtension("order-flow-test")
+            .eachTestOnceAnOrderGoesThrough();
 
     @Test
     void anOrderWithStockIsConfirmedAndOneWithoutIsCancelled() {
-        OrderScenarios.LastUnit orders = scenarios.placeTheLastUnitTwice(sku("happy"));
+        OrderScenarios.LastUnit orders = STACK.scenarios().placeTheLastUnitTwice(sku("happy"));
 
         Api.Answer placed = orders.placed();
         assertThat(placed.raw().headers().firstValue("Location")).hasValue("/api/orders/" + placed.text("id"));
-        assertThat(api.get("/api/orders/" + placed.text("id")).text("status")).isEqualTo("CONFIRMED");
+        assertThat(STACK.api().get("/api/orders/" + placed.text("id")).text("status")).isEqualTo("CONFIRMED");
         Api.Answer refused = orders.refused();
         assertThat(refused.raw().headers().firstValue("Content-Type")).hasValue("application/problem+json");
-        assertThat(api.get("/api/orders/" + refused.text("orderId")).text("status")).isEqualTo("CANCELLED");
+        assertThat(STACK.api().get("/api/orders/" + refused.text("orderId")).text("status")).isEqualTo("CANCELLED");
     }
 
     @Test
     void theOrderServiceLimitsPlacingOrdersItself() {
         // Asked directly: through the gateway, the route's own RateLimit-* headers are the ones a client sees.
-        Api.Answer invalid = new Api(stack.config().portOf("sample-order-service")).order(key(), "not a sku", 1);
+        Api direct = new Api(STACK.stack().config().portOf("sample-order-service"));
+        Api.Answer invalid = direct.order(key(), "not a sku", 1);
         assertThat(invalid.status()).isEqualTo(400);
         assertThat(invalid.raw().headers().firstValue("RateLimit-Limit")).hasValue("4000");
     }
@@ -70,7 +54,7 @@ class OrderFlowTest {
     @Test
     void sixteenClientsPlacingFourHundredOrdersAgainstAStockOfAHundredNeverOversell() throws Exception {
         String sku = sku("rush");
-        OrderScenarios.Rush rush = scenarios.rush(sku, 100, 16, 400);
+        OrderScenarios.Rush rush = STACK.scenarios().rush(sku, 100, 16, 400);
 
         assertThat(rush.violations()).as("stock samples breaking an invariant").isEmpty();
         assertThat(rush.samples()).as("stock samples taken during the run").isGreaterThan(10);
@@ -78,19 +62,19 @@ class OrderFlowTest {
                 .containsEntry(201, 100).containsEntry(409, 300);
         assertSettled(sku);
         assertItem(sku, 0, 0, 100);
-        assertThat(api.stats(sku).body()).containsEntry("confirmed", 100).containsEntry("cancelled", 300)
+        assertThat(STACK.api().stats(sku).body()).containsEntry("confirmed", 100).containsEntry("cancelled", 300)
                 .containsEntry("confirmedQuantity", 100);
     }
 
     @Test
     void aRepeatedKeyReplaysTheFirstAnswerAndCreatesNothing() {
         String sku = sku("idem");
-        api.stock(sku, 10);
+        STACK.api().stock(sku, 10);
         String key = key();
 
-        Api.Answer first = api.order(key, sku, 2);
-        Api.Answer again = api.order(key, sku, 2);
-        Api.Answer other = api.order(key, sku, 3);
+        Api.Answer first = STACK.api().order(key, sku, 2);
+        Api.Answer again = STACK.api().order(key, sku, 2);
+        Api.Answer other = STACK.api().order(key, sku, 3);
 
         assertThat(first.status()).isEqualTo(201);
         assertThat(again.status()).isEqualTo(201);
@@ -98,14 +82,14 @@ class OrderFlowTest {
         assertThat(again.raw().headers().firstValue("Idempotent-Replayed")).hasValue("true");
         assertThat(other.status()).isEqualTo(422);
         assertThat(other.text("code")).isEqualTo("idempotency_key_reused");
-        assertThat(api.stats(sku).body()).containsEntry("confirmed", 1).containsEntry("cancelled", 0);
+        assertThat(STACK.api().stats(sku).body()).containsEntry("confirmed", 1).containsEntry("cancelled", 0);
         assertItem(sku, 8, 0, 2);
     }
 
     @Test
     void concurrentRequestsWithOneKeyCreateOneOrderAtMost() throws Exception {
         String sku = sku("idem-race");
-        api.stock(sku, 100);
+        STACK.api().stock(sku, 100);
         String key = key();
         CountDownLatch go = new CountDownLatch(1);
         ExecutorService clients = Executors.newFixedThreadPool(16);
@@ -113,7 +97,7 @@ class OrderFlowTest {
         for (int c = 0; c < 16; c++) {
             answers.add(clients.submit(() -> {
                 go.await();
-                return api.order(key, sku, 1);
+                return STACK.api().order(key, sku, 1);
             }));
         }
         go.countDown();
@@ -125,7 +109,7 @@ class OrderFlowTest {
 
         // One ran; each other one either saw it in progress (409) or replayed its answer (201).
         assertThat(statuses).allMatch(s -> s == 201 || s == 409).contains(201);
-        assertThat(api.stats(sku).body()).containsEntry("confirmed", 1).containsEntry("cancelled", 0)
+        assertThat(STACK.api().stats(sku).body()).containsEntry("confirmed", 1).containsEntry("cancelled", 0)
                 .containsEntry("pending", 0);
         assertItem(sku, 99, 0, 1);
     }
@@ -133,40 +117,40 @@ class OrderFlowTest {
     @Test
     void badRequestsAreProblemsNamingTheFieldAndChangeNothing() {
         String sku = sku("bad");
-        api.stock(sku, 5);
+        STACK.api().stock(sku, 5);
 
-        Api.Answer noKey = api.order(null, sku, 1);
+        Api.Answer noKey = STACK.api().order(null, sku, 1);
         assertThat(noKey.status()).isEqualTo(400);
         assertThat(noKey.body().get("errors").toString()).contains("Idempotency-Key");
 
-        Api.Answer invalid = api.order(key(), "{\"sku\":\"no spaces\",\"quantity\":0}");
+        Api.Answer invalid = STACK.api().order(key(), "{\"sku\":\"no spaces\",\"quantity\":0}");
         assertThat(invalid.status()).isEqualTo(400);
         assertThat(invalid.body().get("errors").toString()).contains("field=sku", "field=quantity");
 
-        Api.Answer malformed = api.order(key(), "{\"sku\": ");
+        Api.Answer malformed = STACK.api().order(key(), "{\"sku\": ");
         assertThat(malformed.status()).isEqualTo(400);
         assertThat(malformed.text("code")).isEqualTo("malformed_body");
 
-        Api.Answer unknownSku = api.order(key(), sku("never-stocked"), 1);
+        Api.Answer unknownSku = STACK.api().order(key(), sku("never-stocked"), 1);
         assertThat(unknownSku.status()).isEqualTo(409);
         assertThat(unknownSku.text("reason")).isEqualTo("unknown_sku");
 
-        assertThat(api.get("/api/orders/" + UUID.randomUUID()).status()).isEqualTo(404);
-        assertThat(api.item(sku("never-stocked")).status()).isEqualTo(404);
-        assertThat(api.stock(sku, -1).status()).isEqualTo(400);
+        assertThat(STACK.api().get("/api/orders/" + UUID.randomUUID()).status()).isEqualTo(404);
+        assertThat(STACK.api().item(sku("never-stocked")).status()).isEqualTo(404);
+        assertThat(STACK.api().stock(sku, -1).status()).isEqualTo(400);
         assertItem(sku, 5, 0, 0);
     }
 
     @Test
     void withTheInventoryDownOrdersFailPromptlyAndStockIsUntouched() throws Exception {
         String sku = sku("down");
-        api.stock(sku, 10);
-        Component inventory = stack.component("sample-inventory-service");
+        STACK.api().stock(sku, 10);
+        Component inventory = STACK.stack().component("sample-inventory-service");
 
         inventory.stop();
         try {
             long began = System.nanoTime();
-            Api.Answer refused = api.order(key(), sku, 1);
+            Api.Answer refused = STACK.api().order(key(), sku, 1);
             Duration took = Duration.ofNanos(System.nanoTime() - began);
             assertThat(refused.status()).isEqualTo(409);
             assertThat(refused.text("reason")).isEqualTo("inventory_unavailable");
@@ -183,15 +167,15 @@ class OrderFlowTest {
     @Test
     void withTheInventoryHangingOrdersFailAtTheTimeoutAndStockIsUntouched() throws Exception {
         String sku = sku("hang");
-        api.stock(sku, 10);
-        long pid = stack.component("sample-inventory-service").pids().get(0);
+        STACK.api().stock(sku, 10);
+        long pid = STACK.stack().component("sample-inventory-service").pids().get(0);
 
         ManagedProcess.signal(pid, "STOP"); // frozen: connections open, nothing answers
         Api.Answer refused;
         Duration took;
         try {
             long began = System.nanoTime();
-            refused = api.order(key(), sku, 1);
+            refused = STACK.api().order(key(), sku, 1);
             took = Duration.ofNanos(System.nanoTime() - began);
         }
         finally {
@@ -211,12 +195,12 @@ class OrderFlowTest {
     @Test
     void anInventoryKilledBetweenTryAndConfirmIsConfirmedByTheTcOnceItIsBack() throws Exception {
         String sku = sku("crash-confirm");
-        api.stock(sku, 10);
-        Component inventory = stack.component("sample-inventory-service");
-        try (HoldingProxy proxy = new HoldingProxy(stack.config().portOf("sample-inventory-service"));
+        STACK.api().stock(sku, 10);
+        Component inventory = STACK.stack().component("sample-inventory-service");
+        try (HoldingProxy proxy = new HoldingProxy(STACK.stack().config().portOf("sample-inventory-service"));
              SecondOrderService orders = new SecondOrderService(proxy.port(), "30s")) {
             Future<Api.Answer> placed = orders.placeInBackground(sku, 1);
-            assertThat(proxy.awaitAnswerHeld(30)).as("the inventory's try to answer").isTrue();
+            awaitTheTryHeld(proxy, placed);
             assertItem(sku, 9, 1, 0); // tried: reserved, not yet confirmed
 
             inventory.kill();
@@ -237,12 +221,12 @@ class OrderFlowTest {
     @Test
     void anInventoryKilledBetweenTryAndCancelIsCancelledByTheTcOnceItIsBack() throws Exception {
         String sku = sku("crash-cancel");
-        api.stock(sku, 10);
-        Component inventory = stack.component("sample-inventory-service");
-        try (HoldingProxy proxy = new HoldingProxy(stack.config().portOf("sample-inventory-service"));
+        STACK.api().stock(sku, 10);
+        Component inventory = STACK.stack().component("sample-inventory-service");
+        try (HoldingProxy proxy = new HoldingProxy(STACK.stack().config().portOf("sample-inventory-service"));
              SecondOrderService orders = new SecondOrderService(proxy.port(), "30s")) {
             Future<Api.Answer> placed = orders.placeInBackground(sku, 1);
-            assertThat(proxy.awaitAnswerHeld(30)).as("the inventory's try to answer").isTrue();
+            awaitTheTryHeld(proxy, placed);
 
             inventory.kill();
             proxy.abort(); // the order service never hears back, and its retry of the keyed try is refused: it rolls back
@@ -262,15 +246,15 @@ class OrderFlowTest {
     @Test
     void anOrderServiceKilledMidTransactionHasItsOrderCancelledOnceItIsBack() throws Exception {
         String sku = sku("crash-order");
-        api.stock(sku, 10);
+        STACK.api().stock(sku, 10);
         // Instances of one service share a database, so the TC may run a branch's cancel on any of them. This test's
         // second instance has a database of its own: the first one is stopped so that the cancel waits for it.
-        Component firstOrderService = stack.component("sample-order-service");
+        Component firstOrderService = STACK.stack().component("sample-order-service");
         firstOrderService.stop();
-        try (HoldingProxy proxy = new HoldingProxy(stack.config().portOf("sample-inventory-service"));
+        try (HoldingProxy proxy = new HoldingProxy(STACK.stack().config().portOf("sample-inventory-service"));
              SecondOrderService orders = new SecondOrderService(proxy.port(), "30s", "--sluice.tcc.timeout=5s")) {
             Future<Api.Answer> placed = orders.placeInBackground(sku, 1);
-            assertThat(proxy.awaitAnswerHeld(30)).as("the inventory's try to answer").isTrue();
+            awaitTheTryHeld(proxy, placed);
             assertItem(sku, 9, 1, 0);
 
             orders.component().kill(); // its order is PENDING; its transaction will never be committed
@@ -284,7 +268,8 @@ class OrderFlowTest {
             orders.component().start();
             Await.until("the order's cancel", Duration.ofSeconds(60),
                     () -> orders.api().stats(sku).number("cancelled") == 1);
-            Await.until("the inventory's cancel", Duration.ofSeconds(60), () -> api.item(sku).number("reserved") == 0);
+            Await.until("the inventory's cancel", Duration.ofSeconds(60),
+                    () -> STACK.api().item(sku).number("reserved") == 0);
             assertThat(orders.api().stats(sku).body()).containsEntry("pending", 0).containsEntry("confirmed", 0);
             assertItem(sku, 10, 0, 0);
         }
@@ -296,9 +281,9 @@ class OrderFlowTest {
     @Test
     void aTcRestartDuringALoadOfOrdersLeavesEveryOrderTerminalAndTheStockConsistent() throws Exception {
         String sku = sku("tc-restart");
-        api.stock(sku, 1_000);
-        SeataComponent tc = (SeataComponent) stack.component("seata-tc");
-        Map<String, Integer> answered = scenarios.placeWhile(sku, 8, () -> {
+        STACK.api().stock(sku, 1_000);
+        SeataComponent tc = (SeataComponent) STACK.stack().component("seata-tc");
+        Map<String, Integer> answered = STACK.scenarios().placeWhile(sku, 8, () -> {
             Thread.sleep(3_000);
             // A crash: the TC may die between the confirms of one commit. It finishes that commit once the session
             // is older than its retry-dead threshold (40 s here), so settling may take that long.
@@ -310,13 +295,21 @@ class OrderFlowTest {
         });
 
         assertThat(answered.values()).contains(201);
-        scenarios.assertSettled(sku, Duration.ofSeconds(120));
-        Api.Answer item = api.item(sku);
-        Api.Answer stats = api.stats(sku);
+        STACK.scenarios().assertSettled(sku, Duration.ofSeconds(120));
+        Api.Answer item = STACK.api().item(sku);
+        Api.Answer stats = STACK.api().stats(sku);
         assertThat(item.number("available") + item.number("reserved") + item.number("sold")).isEqualTo(1_000);
         assertThat(item.number("sold")).isEqualTo(stats.number("confirmedQuantity"));
         // What each client was told holds: a 201 stayed CONFIRMED and a 409 stayed CANCELLED.
-        scenarios.assertAnswersHeld(answered);
+        STACK.scenarios().assertAnswersHeld(answered);
+    }
+
+    /** Waits for the inventory's answer to the try to reach the proxy; if it never does, says what the order got. */
+    private static void awaitTheTryHeld(HoldingProxy proxy, Future<Api.Answer> placed) throws Exception {
+        if (!proxy.awaitAnswerHeld(30)) {
+            String answer = placed.isDone() ? placed.get().status() + " " + placed.get().raw().body() : "no answer yet";
+            throw new AssertionError("the inventory's try never answered through the proxy; the order got: " + answer);
+        }
     }
 
     /** Starts {@code component} again unless it runs: a test that failed half-way leaves the stack whole. */
@@ -335,12 +328,13 @@ class OrderFlowTest {
         private final Api api;
 
         SecondOrderService(int inventoryPort, String readTimeout, String... extra) {
-            StackConfig config = stack.config();
+            StackConfig config = STACK.stack().config();
             int port = dev.sluice.test.process.Ports.free();
             List<String> arguments = new java.util.ArrayList<>(List.of(
-                    "--sluice.tcc.tc-addresses=" + ((SeataComponent) stack.component("seata-tc")).address(),
+                    "--sluice.tcc.tc-addresses=" + ((SeataComponent) STACK.stack().component("seata-tc")).address(),
                     "--sluice.data-dir=" + config.runDir().resolve("data-order-2"),
-                    "--spring.data.redis.cluster.nodes=" + ((RedisClusterComponent) stack.component("redis-cluster")).nodes(),
+                    "--spring.data.redis.cluster.nodes="
+                            + ((RedisClusterComponent) STACK.stack().component("redis-cluster")).nodes(),
                     // Off the registry: it neither takes the gateway's orders nor finds the inventory but through
                     // the proxy, named by static discovery.
                     "--sluice.registry.enabled=false",
@@ -376,10 +370,10 @@ class OrderFlowTest {
     }
 
     private static void assertSettled(String sku) {
-        scenarios.assertSettled(sku, Duration.ofSeconds(60));
+        STACK.scenarios().assertSettled(sku, Duration.ofSeconds(60));
     }
 
     private static void assertItem(String sku, long available, long reserved, long sold) {
-        scenarios.assertItem(sku, available, reserved, sold);
+        STACK.scenarios().assertItem(sku, available, reserved, sold);
     }
 }

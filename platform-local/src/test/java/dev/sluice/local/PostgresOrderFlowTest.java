@@ -1,7 +1,5 @@
 package dev.sluice.local;
 
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -23,28 +21,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 class PostgresOrderFlowTest {
 
     @RegisterExtension
-    static final LocalStackExtension STACK = new LocalStackExtension("postgres-order-flow-test", "--database=postgres");
-    static LocalStack stack;
-    static Api api;
-    static OrderScenarios scenarios;
-
-    @BeforeAll
-    static void reachTheStack() {
-        stack = STACK.stack();
-        api = STACK.api();
-        scenarios = STACK.scenarios();
-    }
-
-    /** The tests run in any order: each starts once an order goes through again, whatever the last one broke. */
-    @BeforeEach
-    void anOrderGoesThrough() {
-        scenarios.awaitAnOrderConfirmed(Duration.ofSeconds(90));
-    }
+    static final LocalStackExtension STACK = new LocalStackExtension("postgres-order-flow-test", "--database=postgres")
+            .eachTestOnceAnOrderGoesThrough();
 
     @Test
     void anOrderWithStockIsConfirmedAndOneWithoutIsCancelled() throws Exception {
         String sku = sku("happy");
-        scenarios.placeTheLastUnitTwice(sku);
+        STACK.scenarios().placeTheLastUnitTwice(sku);
 
         // The rows really are in PostgreSQL, and so is each branch's fence record.
         assertThat(count("orders", "SELECT count(*) FROM orders WHERE sku = '" + sku + "'")).isEqualTo(2);
@@ -56,23 +39,23 @@ class PostgresOrderFlowTest {
     @Test
     void sixteenClientsNeverOversell() throws Exception {
         String sku = sku("rush");
-        OrderScenarios.Rush rush = scenarios.rush(sku, 40, 16, 160);
+        OrderScenarios.Rush rush = STACK.scenarios().rush(sku, 40, 16, 160);
 
         assertThat(rush.violations()).as("stock samples breaking an invariant").isEmpty();
         assertThat(rush.samples()).isGreaterThan(10);
         assertThat(rush.statuses()).as("answers other than 201 and 409: %s", rush.unexpected())
                 .containsEntry(201, 40).containsEntry(409, 120);
-        scenarios.assertItem(sku, 0, 0, 40);
-        assertThat(api.stats(sku).body()).containsEntry("confirmed", 40).containsEntry("cancelled", 120)
+        STACK.scenarios().assertItem(sku, 0, 0, 40);
+        assertThat(STACK.api().stats(sku).body()).containsEntry("confirmed", 40).containsEntry("cancelled", 120)
                 .containsEntry("pending", 0).containsEntry("confirmedQuantity", 40);
     }
 
     @Test
     void anInventoryKilledUnderLoadLeavesEveryOrderTerminalAndTheStockConsistent() throws Exception {
         String sku = sku("crash");
-        api.stock(sku, 1_000);
-        Component inventory = stack.component("sample-inventory-service");
-        Map<String, Integer> answered = scenarios.placeWhile(sku, 8, () -> {
+        STACK.api().stock(sku, 1_000);
+        Component inventory = STACK.stack().component("sample-inventory-service");
+        Map<String, Integer> answered = STACK.scenarios().placeWhile(sku, 8, () -> {
             Thread.sleep(2_000);
             inventory.kill(); // SIGKILL: some tries are in PostgreSQL, their confirms not yet
             Thread.sleep(1_000);
@@ -82,15 +65,15 @@ class PostgresOrderFlowTest {
         });
 
         assertThat(answered.values()).contains(201, 409);
-        scenarios.assertSettled(sku, Duration.ofSeconds(120));
-        Api.Answer item = api.item(sku);
+        STACK.scenarios().assertSettled(sku, Duration.ofSeconds(120));
+        Api.Answer item = STACK.api().item(sku);
         assertThat(item.number("available") + item.number("sold")).isEqualTo(1_000);
-        assertThat(item.number("sold")).isEqualTo(api.stats(sku).number("confirmedQuantity"));
-        scenarios.assertAnswersHeld(answered);
+        assertThat(item.number("sold")).isEqualTo(STACK.api().stats(sku).number("confirmedQuantity"));
+        STACK.scenarios().assertAnswersHeld(answered);
     }
 
     private static long count(String database, String query) throws Exception {
-        PostgresComponent postgres = (PostgresComponent) stack.component("postgres");
+        PostgresComponent postgres = (PostgresComponent) STACK.stack().component("postgres");
         try (Connection c = postgres.server().connect(database); Statement s = c.createStatement();
                 ResultSet r = s.executeQuery(query)) {
             r.next();
