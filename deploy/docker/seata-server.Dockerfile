@@ -17,18 +17,19 @@ EXPOSE 8091
 # Sync flushing: a begin or a branch registration is acknowledged only once it is on disk. retry-dead-threshold:
 # a session left mid-commit by a crashed TC is retried once it is 40 s old, above the clients' 30 s timeout.
 # The console (port 7091) has a login made up at each start: nothing uses it. It listens inside the container only,
-# or, in a Raft group, on the member's address, where the project's containers reach it. The TC's own parser rejects --spring.x=y arguments, so Spring
-# settings go in as -D.
+# or, in a Raft group, on the member's address, where the project's containers reach it. The TC's own parser
+# rejects --spring.x=y arguments, so Spring settings go in as -D.
 ENTRYPOINT ["sh", "-c", "\
   secret() { head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \\n'; }; \
   console=127.0.0.1; raft=''; store='-m file'; \
   if [ -n \"$SLUICE_TC_RAFT_PEERS\" ]; then \
-    [ -n \"$SLUICE_TC_ADDRESS\" ] || { echo 'SLUICE_TC_RAFT_PEERS needs SLUICE_TC_ADDRESS, this member IP' >&2; exit 2; }; \
+    [ -n \"$SLUICE_TC_ADDRESS\" ] || { echo 'SLUICE_TC_RAFT_PEERS needs SLUICE_TC_ADDRESS' >&2; exit 2; }; \
     console=$SLUICE_TC_ADDRESS; \
     store=\"-m raft -h $SLUICE_TC_ADDRESS\"; \
     raft=\"-Dseata.store.mode=raft -Dseata.server.raft.server-addr=$SLUICE_TC_RAFT_PEERS\"; \
   elif [ \"$SLUICE_TC_NODE\" != 1 ]; then \
-    echo \"TC $SLUICE_TC_NODE: the tc-cluster profile needs SLUICE_TC_RAFT_PEERS in .env (deploy/docker/init-env.sh --tc-cluster)\" >&2; exit 2; \
+    echo \"TC $SLUICE_TC_NODE: the tc-cluster profile needs SLUICE_TC_RAFT_PEERS\" \
+      \"(deploy/docker/init-env.sh --tc-cluster writes it to .env)\" >&2; exit 2; \
   fi; \
   exec java -XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError -Dserver.port=7091 -Dserver.address=$console \
     -Dconsole.user.username=sluice -Dconsole.user.password=$(secret) -Dseata.security.secretKey=$(secret) \

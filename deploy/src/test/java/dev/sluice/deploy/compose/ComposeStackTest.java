@@ -201,9 +201,9 @@ class ComposeStackTest {
                     + "by second: " + run.timeline()).isNotEmpty().allMatch(a -> a.status() == 201);
             // Meanwhile, refusals that say what happened (a cancelled order, or try again), never a 500 or silence.
             assertThat(run.attempts()).allMatch(a -> Set.of(201, 202, 409, 429, 503).contains(a.status()));
-            int confirmed = OrderTraffic.assertSettledAndConsistent(gateway1(), sku, stock, run.attempts());
-            System.out.printf("failover of %s: %d orders, %d confirmed, statuses %s%n", master, run.attempts().size(),
-                    confirmed, run.statusCounts());
+            int sold = OrderTraffic.assertSettledAndConsistent(gateway1(), sku, stock, run.attempts());
+            System.out.printf("failover of %s: %d orders, %d units sold, statuses %s%n", master, run.attempts().size(),
+                    sold, run.statusCounts());
         }
         finally {
             // Back as a replica of the promoted node, so that the cluster has its six nodes again.

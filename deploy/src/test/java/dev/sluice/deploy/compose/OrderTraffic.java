@@ -108,22 +108,34 @@ final class OrderTraffic {
     }
 
     /**
-     * Waits for every accepted order to settle and for no unit to stay reserved, then checks: each one acknowledged
-     * 201 is CONFIRMED, and the item's units add up (sold is what confirmed orders bought, the rest is available).
+     * Waits for every order a client was told of to settle and for no unit to stay reserved, then checks that each
+     * ended as its answer said (a 201 CONFIRMED, a 409 naming an order CANCELLED), that both services agree (the
+     * inventory's sold units are the order service's confirmed quantity), and that the units add up. An answer that
+     * names no order (a 503, a 504, a dropped connection) says nothing of its order's fate: each may have ended
+     * either way, so sold lies between the confirmed orders the clients know of and those plus the unknown ones.
      *
-     * @return how many orders were confirmed
+     * @return how many orders sold, by the inventory's count
      */
     static int assertSettledAndConsistent(int gateway, String sku, int stock, List<Attempt> attempts) {
         int confirmed = 0;
+        List<String> unknown = new ArrayList<>();
         for (Attempt attempt : attempts) {
-            if (attempt.status() == 201 || attempt.status() == 202) {
-                String id = JSON.readTree(attempt.body()).path("id").asString();
-                String status = awaitSettled(gateway, id);
-                if (attempt.status() == 201) {
-                    assertThat(status).as("order " + id + ", acknowledged 201").isEqualTo("CONFIRMED");
+            JsonNode body = attempt.body().startsWith("{") ? JSON.readTree(attempt.body()) : JSON.createObjectNode();
+            String id = attempt.status() == 409 ? body.path("orderId").asString("") : body.path("id").asString("");
+            if (id.isEmpty()) {
+                if (attempt.status() != 409) {
+                    unknown.add(attempt.status() + " " + attempt.body());
                 }
-                confirmed += "CONFIRMED".equals(status) ? 1 : 0;
+                continue;
             }
+            String status = awaitSettled(gateway, id);
+            if (attempt.status() == 201) {
+                assertThat(status).as("order " + id + ", acknowledged 201").isEqualTo("CONFIRMED");
+            }
+            if (attempt.status() == 409) {
+                assertThat(status).as("order " + id + ", refused 409").isEqualTo("CANCELLED");
+            }
+            confirmed += "CONFIRMED".equals(status) ? 1 : 0;
         }
         // A coordinator that died between an order's two confirms leaves the other branch's confirm to the TC's
         // retry, which can come after the order itself reads CONFIRMED (40 s at most: retry-dead-threshold).
@@ -131,10 +143,16 @@ final class OrderTraffic {
                 () -> json(get(gateway, "/api/inventory/items/" + sku)).path("reserved").asInt() == 0);
         JsonNode item = json(get(gateway, "/api/inventory/items/" + sku));
         JsonNode stats = json(get(gateway, "/api/orders/stats?sku=" + sku));
-        assertThat(item.path("sold").asInt()).isEqualTo(stats.path("confirmedQuantity").asInt()).isEqualTo(confirmed);
-        assertThat(item.path("reserved").asInt()).isZero();
-        assertThat(item.path("available").asInt()).isEqualTo(stock - confirmed);
-        return confirmed;
+        int sold = item.path("sold").asInt();
+        if (!unknown.isEmpty()) {
+            System.out.printf("%d answers named no order: %s%n", unknown.size(), unknown);
+        }
+        assertThat(sold).as("units sold against the order service's confirmed quantity")
+                .isEqualTo(stats.path("confirmedQuantity").asInt());
+        assertThat(sold).as("units sold, with %d confirmed orders known and %d answers naming no order: %s",
+                confirmed, unknown.size(), unknown).isBetween(confirmed, confirmed + unknown.size());
+        assertThat(item.path("available").asInt()).isEqualTo(stock - sold);
+        return sold;
     }
 
     private static String awaitSettled(int gateway, String id) {

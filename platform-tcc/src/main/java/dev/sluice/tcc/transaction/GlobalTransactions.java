@@ -20,9 +20,9 @@ import java.util.concurrent.TimeoutException;
  * Runs business code in one Seata global transaction: begin, run, then commit, or roll back if the code throws.
  * <ul>
  * <li>An exception from the business code rolls the transaction back and is rethrown unchanged (a checked one is
- * wrapped in {@link GlobalTransactionException}), so callers map their own failures to answers. Seata's own
- * {@code FrameworkException} from there (a branch the TC did not register) is a coordination failure instead. That holds too when
- * a branch could not be cancelled yet: the rollback is decided, and the TC retries the cancel until it runs.</li>
+ * wrapped in {@link GlobalTransactionException}), so callers map their own failures to answers. That holds too when
+ * a branch could not be cancelled yet: the rollback is decided, and the TC retries the cancel until it runs. Seata's
+ * own {@code FrameworkException} from there (a branch the TC did not register) is a coordination failure instead.</li>
  * <li>A failure of the coordination itself (begin, commit, rollback, or a timeout) is a {@link GlobalTransactionException}
  * naming the {@link Outcome}.</li>
  * <li>Every transaction is timed in {@code sluice.tcc.global.transactions}, tagged by name and outcome, and its
@@ -66,7 +66,8 @@ public class GlobalTransactions {
             boolean rolledBack = outcome == Outcome.ROLLED_BACK || outcome == Outcome.ROLLBACK_PENDING;
             // Seata's TCC interceptor throws a FrameworkException from inside the business code when the TC did
             // not register a branch (the TC died, or is being replaced): the coordination failed, not the business.
-            if (rolledBack && original instanceof RuntimeException runtime && !(original instanceof FrameworkException)) {
+            boolean businessFailure = !(original instanceof FrameworkException);
+            if (rolledBack && businessFailure && original instanceof RuntimeException runtime) {
                 throw runtime;
             }
             if (rolledBack && original instanceof Error error) {
