@@ -89,7 +89,7 @@ class ComposeCoordinatorClusterTest {
         assertThat(settings).containsEntry("COMPOSE_PROFILES", "tc-cluster")
                 .containsEntry("SLUICE_SUBNET_PREFIX", subnet)
                 .containsKeys("SLUICE_TC_RAFT_PEERS", "SLUICE_TCC_RAFT_ADDRESSES");
-        // Only the secrets' lines are the test's own (ComposeProject makes them); this .env is not used further.
+        // The secrets the script made are not used (ComposeProject makes the project's own): none stays on disk.
         Files.delete(copy.resolve(".env"));
         return settings;
     }
