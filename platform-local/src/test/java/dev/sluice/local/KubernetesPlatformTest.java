@@ -138,7 +138,7 @@ class KubernetesPlatformTest {
                 "--sluice.management.tokens[0].name=test", "--sluice.management.tokens[0].role=viewer",
                 "--sluice.management.tokens[0].sha256=" + sha256(VIEWER_TOKEN));
         List<String> services = new ArrayList<>(common);
-        services.addAll(List.of("--sluice.tcc.tc-addresses=" + tc.address(), "--spring.profiles.active=postgres",
+        services.addAll(List.of(tc.serviceArgument(), "--spring.profiles.active=postgres",
                 // The singleton job asks at once and often, so the election starts early; a dead leader's Lease
                 // runs out in 6 s rather than 15.
                 "--sample.orders.sweep-every=1s", "--sluice.kubernetes.leader.lease-duration=6s",

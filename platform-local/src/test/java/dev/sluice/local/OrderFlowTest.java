@@ -331,7 +331,7 @@ class OrderFlowTest {
             StackConfig config = STACK.stack().config();
             int port = dev.sluice.test.process.Ports.free();
             List<String> arguments = new java.util.ArrayList<>(List.of(
-                    "--sluice.tcc.tc-addresses=" + ((SeataComponent) STACK.stack().component("seata-tc")).address(),
+                    ((CoordinatorComponent) STACK.stack().component("seata-tc")).serviceArgument(),
                     "--sluice.data-dir=" + config.runDir().resolve("data-order-2"),
                     "--spring.data.redis.cluster.nodes="
                             + ((RedisClusterComponent) STACK.stack().component("redis-cluster")).nodes(),
