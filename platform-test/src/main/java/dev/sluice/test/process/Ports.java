@@ -5,24 +5,39 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 
-/** Loopback ports: finding free ones, and telling whether something listens. */
+/**
+ * Loopback ports: finding free ones, and telling whether something listens. A port handed out once is never handed
+ * out again in this JVM: a stack's ports are all chosen before any of its servers binds, and the kernel may give the
+ * same ephemeral port to two probes in a row (CI saw the gateway and H2 both given 46863).
+ */
 public final class Ports {
 
     public static final String LOOPBACK = "127.0.0.1";
 
+    private static final Set<Integer> HANDED_OUT = ConcurrentHashMap.newKeySet();
+
     private Ports() {
     }
 
-    /** A port that was free a moment ago. */
+    /** A port that was free a moment ago, and that this JVM has not handed out before. */
     public static int free() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(LOOPBACK))) {
-            return socket.getLocalPort();
+        for (int attempt = 0; attempt < 100; attempt++) {
+            int port;
+            try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(LOOPBACK))) {
+                port = socket.getLocalPort();
+            }
+            catch (IOException e) {
+                throw new IllegalStateException("No free loopback port", e);
+            }
+            if (claim(java.util.List.of(port))) {
+                return port;
+            }
         }
-        catch (IOException e) {
-            throw new IllegalStateException("No free loopback port", e);
-        }
+        throw new IllegalStateException("No loopback port that was not handed out already");
     }
 
     /**
@@ -37,17 +52,29 @@ public final class Ports {
         for (int attempt = 0; attempt < 200; attempt++) {
             int first = ThreadLocalRandom.current().nextInt(20_000, end);
             boolean allFree = true;
-            for (int port = first; port < first + count && allFree; port++) {
-                allFree = isFree(port);
+            java.util.List<Integer> block = new java.util.ArrayList<>();
+            for (int port = first; port < first + count; port++) {
+                block.add(port);
                 for (int offset : offsets) {
-                    allFree = allFree && (offset == 0 || isFree(port + offset));
+                    if (offset != 0) {
+                        block.add(port + offset);
+                    }
                 }
             }
-            if (allFree) {
+            if (block.stream().allMatch(port -> !HANDED_OUT.contains(port) && isFree(port)) && claim(block)) {
                 return first;
             }
         }
         throw new IllegalStateException("No block of " + count + " free loopback ports");
+    }
+
+    /** Claims every port of {@code block}, or none if another thread claimed one of them first. */
+    private static synchronized boolean claim(java.util.List<Integer> block) {
+        if (block.stream().anyMatch(HANDED_OUT::contains)) {
+            return false;
+        }
+        HANDED_OUT.addAll(block);
+        return true;
     }
 
     /**
