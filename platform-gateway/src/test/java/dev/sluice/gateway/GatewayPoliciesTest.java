@@ -302,6 +302,23 @@ class GatewayPoliciesTest {
     }
 
     @Test
+    void aPostCutOffByTheTimeoutIsA504WithOutcomeUnknownNotTheFallback() throws Exception {
+        // The upstream got the POST and may have acted on it: "paused, try again" would invite a second order.
+        String id = UUID.randomUUID().toString();
+        HttpResponse<String> post = send(request("/unsure/slow/1000/p").header("X-Test-Id", id)
+                .POST(HttpRequest.BodyPublishers.ofString("{}")));
+        assertProblem(post, 504, "upstream_timeout");
+        assertThat(post.headers().firstValue("Sluice-Degraded")).isEmpty();
+        assertThat(json.readTree(post.body()).path("outcome").asString()).isEqualTo("unknown");
+        assertThat(receivedWithId(id)).isEqualTo(1);
+        // A GET is safe to send again, so the fallback answers it.
+        HttpResponse<String> get = send(request("/unsure/slow/1000/g"));
+        assertThat(get.statusCode()).isEqualTo(503);
+        assertThat(get.headers().firstValue("Sluice-Degraded")).hasValue("upstream_failed");
+        assertThat(json.readTree(get.body()).path("code").asString()).isEqualTo("paused");
+    }
+
+    @Test
     void theBulkheadTurnsAwayRequestsBeyondItsLimit() throws Exception {
         List<CompletableFuture<HttpResponse<String>>> calls = new ArrayList<>();
         for (int i = 0; i < 4; i++) {

@@ -8,6 +8,8 @@ import dev.sluice.gateway.route.RouteDocument;
 import dev.sluice.gateway.route.RoutePolicy;
 import dev.sluice.gateway.route.RouteJson;
 import dev.sluice.gateway.route.Violations;
+import dev.sluice.gateway.support.UpstreamFailures;
+import dev.sluice.traffic.retry.ReplaySafety;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
@@ -38,8 +40,9 @@ import java.util.stream.Collectors;
  * {@code circuitBreaker}: a Resilience4j breaker per route. Errors reaching the upstream and 5xx answers count as
  * failures, calls slower than {@code slowCallThreshold} (the route's timeout by default) as slow. There is no time
  * limiter: the route's own timeout ends a call, so the breaker never cuts a call shorter than the route allows.
- * While the breaker is open, and when a call fails before the upstream answered, the fallback answers instead;
- * without one, 503 problem+json. Degraded answers carry {@code Sluice-Degraded}.
+ * While the breaker is open, the fallback answers instead; without one, 503 problem+json. When a call fails before the
+ * upstream answered, the fallback answers too, unless the request may have been carried out and is not idempotent:
+ * that gets the gateway's 504 or 502 problem. Degraded answers carry {@code Sluice-Degraded}.
  */
 public class CircuitBreakerGatewayFilterFactory implements RoutePolicy<CircuitBreakerPolicy> {
 
@@ -141,7 +144,8 @@ public class CircuitBreakerGatewayFilterFactory implements RoutePolicy<CircuitBr
                         if (recorded.compareAndSet(false, true)) {
                             breaker.onError(breaker.getCurrentTimestamp() - start, breaker.getTimestampUnit(), error);
                         }
-                        if (policy.fallback() != null && !exchange.getResponse().isCommitted()) {
+                        if (policy.fallback() != null && !exchange.getResponse().isCommitted()
+                                && mayFallBack(exchange, error)) {
                             return fallback.answer(exchange, "upstream_failed", true);
                         }
                         return Mono.error(error);
@@ -152,6 +156,15 @@ public class CircuitBreakerGatewayFilterFactory implements RoutePolicy<CircuitBr
                         }
                     });
         }, ORDER);
+    }
+
+    /**
+     * A fallback stands for "not done, try again": true when the request never reached the upstream, or when doing it
+     * twice is harmless. A POST that timed out may have been carried out (an order confirmed), so it gets the
+     * gateway's 504 or 502 instead, which says the outcome is unknown.
+     */
+    private static boolean mayFallBack(ServerWebExchange exchange, Throwable error) {
+        return UpstreamFailures.neverSent(error) || ReplaySafety.isIdempotent(exchange.getRequest().getMethod());
     }
 
     private CircuitBreaker create(String routeId, CircuitBreakerPolicy policy, Duration timeout) {

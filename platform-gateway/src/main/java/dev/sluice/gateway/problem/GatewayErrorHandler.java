@@ -2,6 +2,7 @@ package dev.sluice.gateway.problem;
 
 import dev.sluice.gateway.support.BufferedBody;
 import dev.sluice.gateway.support.UpstreamFailures;
+import dev.sluice.traffic.retry.ReplaySafety;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.webflux.error.ErrorWebExceptionHandler;
@@ -39,6 +40,23 @@ public class GatewayErrorHandler implements ErrorWebExceptionHandler {
             return GatewayProblem.of(HttpStatus.CONTENT_TOO_LARGE, "body_too_large",
                     "The request body is larger than " + tooLarge.limit() + " bytes");
         }
+        GatewayProblem problem = upstreamProblem(error);
+        if (problem == null) {
+            log.error("Unexpected gateway error on {} {}", exchange.getRequest().getMethod(), exchange.getRequest().getPath(), error);
+            return GatewayProblem.of(HttpStatus.INTERNAL_SERVER_ERROR, "internal_error", "The gateway failed to handle the request");
+        }
+        if (problem.status().is5xxServerError() && !UpstreamFailures.neverSent(error)
+                && !ReplaySafety.isIdempotent(exchange.getRequest().getMethod())) {
+            // The client must not read "not done" into it: a POST cut off by a timeout may have placed an order.
+            return problem.withDetail(problem.detail() + "; the request may have been carried out, so check before"
+                    + " sending it again (with the same Idempotency-Key where the service takes one)")
+                    .with("outcome", "unknown");
+        }
+        return problem;
+    }
+
+    /** The problem for a failure the gateway knows, null for one it does not. */
+    private static GatewayProblem upstreamProblem(Throwable error) {
         if (error instanceof ResponseStatusException status) {
             return forStatus(status.getStatusCode(), status.getReason());
         }
@@ -48,8 +66,7 @@ public class GatewayErrorHandler implements ErrorWebExceptionHandler {
         if (error instanceof TimeoutException || error instanceof io.netty.handler.timeout.TimeoutException) {
             return GatewayProblem.of(HttpStatus.GATEWAY_TIMEOUT, "upstream_timeout", "The upstream service did not answer in time");
         }
-        log.error("Unexpected gateway error on {} {}", exchange.getRequest().getMethod(), exchange.getRequest().getPath(), error);
-        return GatewayProblem.of(HttpStatus.INTERNAL_SERVER_ERROR, "internal_error", "The gateway failed to handle the request");
+        return null;
     }
 
     private static GatewayProblem forStatus(HttpStatusCode code, String reason) {

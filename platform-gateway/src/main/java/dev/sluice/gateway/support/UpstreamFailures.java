@@ -3,7 +3,11 @@ package dev.sluice.gateway.support;
 import reactor.netty.channel.AbortedException;
 import reactor.netty.http.client.PrematureCloseException;
 
+import org.springframework.web.server.ResponseStatusException;
+
 import java.io.IOException;
+import java.net.ConnectException;
+import java.net.UnknownHostException;
 
 /** Classifies errors from the upstream call. */
 public final class UpstreamFailures {
@@ -18,6 +22,23 @@ public final class UpstreamFailures {
     public static boolean isConnectFailure(Throwable error) {
         for (Throwable t = error; t != null; t = t.getCause()) {
             if (t instanceof IOException || t instanceof AbortedException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The request certainly did not reach the upstream: no instance to send it to (the load balancer's 503), its name
+     * did not resolve, the connection was refused or not made in time, or the pool had no live connection to give.
+     * After any other failure (a timeout, a connection closed under the request) the upstream may have acted on it.
+     */
+    public static boolean neverSent(Throwable error) {
+        if (error instanceof ResponseStatusException status) {
+            return status.getStatusCode().value() == 503;
+        }
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            if (t instanceof ConnectException || t instanceof UnknownHostException || isPoolOfClosedConnections(t)) {
                 return true;
             }
         }

@@ -20,6 +20,11 @@ public final class ReplaySafety {
     private ReplaySafety() {
     }
 
+    /** Whether sending the request again is harmless by its method alone (RFC 9110 §9.2.2). */
+    public static boolean isIdempotent(HttpMethod method) {
+        return IDEMPOTENT.contains(method);
+    }
+
     public static boolean mayReplay(HttpMethod method, HttpHeaders headers) {
         return IDEMPOTENT.contains(method) || ((method == HttpMethod.POST || method == HttpMethod.PATCH)
                 && headers.containsHeader(IDEMPOTENCY_KEY));
