@@ -24,6 +24,13 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 final class OrderTraffic {
 
+    /**
+     * The answers an order may get while a part fails: placed (201, or 202 still settling), refused with a reason (409
+     * cancelled, 429 limited, 503 paused or unavailable, nothing done), or 504 when the gateway's timeout cut off an
+     * order it cannot say the fate of. Never a 500, never silence.
+     */
+    static final java.util.Set<Integer> ANSWERS_UNDER_FAULT = java.util.Set.of(201, 202, 409, 429, 503, 504);
+
     /** One order as a client saw it: when it was sent and answered (ns from the start of the load), and the answer. */
     record Attempt(long at, long answeredAt, int status, String body) {
     }
@@ -41,16 +48,19 @@ final class OrderTraffic {
 
         /** Per second relative to the fault, the statuses of the orders sent in it: where the fault shows. */
         String timeline() {
-            Map<Long, Map<String, Long>> bySecond = new TreeMap<>();
-            for (Attempt a : attempts) {
-                long second = Math.floorDiv(a.at() - faultAt, TimeUnit.SECONDS.toNanos(1));
-                bySecond.computeIfAbsent(second, k -> new TreeMap<>())
-                        .merge(Integer.toString(a.status()), 1L, Long::sum);
-            }
-            return bySecond.toString();
+            Map<Long, List<Attempt>> bySecond = new TreeMap<>();
+            attempts.forEach(a -> bySecond.computeIfAbsent(Math.floorDiv(a.at() - faultAt, TimeUnit.SECONDS.toNanos(1)),
+                    k -> new ArrayList<>()).add(a));
+            Map<Long, Map<String, Long>> counts = new TreeMap<>();
+            bySecond.forEach((second, sent) -> counts.put(second, statusCounts(sent)));
+            return counts.toString();
         }
 
         Map<String, Long> statusCounts() {
+            return statusCounts(attempts);
+        }
+
+        private static Map<String, Long> statusCounts(List<Attempt> attempts) {
             Map<String, Long> counts = new TreeMap<>();
             attempts.forEach(a -> counts.merge(Integer.toString(a.status()), 1L, Long::sum));
             return counts;
@@ -66,6 +76,17 @@ final class OrderTraffic {
         assertThat(LoopbackHttp.put(gateway, "/api/inventory/items/" + sku, "{\"available\": " + units + "}")
                 .statusCode()).isEqualTo(200);
         return sku;
+    }
+
+    /**
+     * Waits until an order through {@code gateway} is placed (on an item of its own). The first orders on a fresh
+     * stack take seconds (connections, class loading, the JIT on two cores); a fault injected while they are in
+     * flight leaves them waiting out Seata's timeouts, and CI once saw every order sent before a TC leader's kill
+     * answered only after it. A fault test starts from a stack that has placed an order.
+     */
+    static void awaitAnOrderPlaced(int gateway) {
+        String sku = stockedItem(gateway, "warm-up", 1_000);
+        LoopbackHttp.awaitStatus(201, Duration.ofSeconds(90), () -> LoopbackHttp.placeOrder(gateway, sku, 1));
     }
 
     /**

@@ -19,8 +19,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Real Seata TCs ({@code io.seata:seata-server:2.0.0}) as one Raft group: the coordinator with no single point of
@@ -50,9 +48,6 @@ public final class SeataCluster implements AutoCloseable {
 
     private static final String SECOND_LOOPBACK = "127.0.0.2";
 
-    private static final Pattern TRANSACTION_PORT = Pattern.compile(
-            "\"transaction\"\\s*:\\s*\\{[^}]*\"port\"\\s*:\\s*(\\d+)");
-    private static final Pattern ROLE = Pattern.compile("\"role\"\\s*:\\s*\"(\\w+)\"");
 
     private final String host;
     private final List<SeataServer> members;
@@ -175,7 +170,7 @@ public final class SeataCluster implements AutoCloseable {
         String body;
         try {
             HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + host + ":" + member.consolePort()
-                    + "/metadata/v1/cluster")).timeout(Duration.ofSeconds(2)).GET().build();
+                    + RaftMetadata.PATH)).timeout(Duration.ofSeconds(2)).GET().build();
             HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() != 200) {
                 return Optional.empty();
@@ -189,42 +184,7 @@ public final class SeataCluster implements AutoCloseable {
             Thread.currentThread().interrupt();
             return Optional.empty();
         }
-        for (String node : nodesOf(body)) {
-            Matcher role = ROLE.matcher(node);
-            Matcher port = TRANSACTION_PORT.matcher(node);
-            if (role.find() && role.group(1).equals("LEADER") && port.find()) {
-                return Optional.of(Integer.parseInt(port.group(1)));
-            }
-        }
-        return Optional.empty();
-    }
-
-    /**
-     * The objects of the answer's {@code nodes} array, as text. Each is
-     * {@code {"metadata":{},"control":{"host":..,"port":..},"transaction":{..},"group":..,"role":"LEADER"}}; a JSON
-     * library is not among this module's dependencies, and depth counting is enough for that shape.
-     */
-    static List<String> nodesOf(String body) {
-        List<String> nodes = new ArrayList<>();
-        int array = body.indexOf("\"nodes\"");
-        if (array < 0) {
-            return nodes;
-        }
-        int depth = 0;
-        int start = -1;
-        for (int i = body.indexOf('[', array) + 1; i > 0 && i < body.length(); i++) {
-            char c = body.charAt(i);
-            if (c == '{' && depth++ == 0) {
-                start = i;
-            }
-            else if (c == '}' && --depth == 0) {
-                nodes.add(body.substring(start, i + 1));
-            }
-            else if (c == ']' && depth == 0) {
-                break;
-            }
-        }
-        return nodes;
+        return RaftMetadata.leader(body).map(RaftMetadata.Address::port);
     }
 
     private static void signal(SeataServer member, String signal) {
