@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -29,7 +30,7 @@ final class OrderTraffic {
      * cancelled, 429 limited, 503 paused or unavailable, nothing done), or 504 when the gateway's timeout cut off an
      * order it cannot say the fate of. Never a 500, never silence.
      */
-    static final java.util.Set<Integer> ANSWERS_UNDER_FAULT = java.util.Set.of(201, 202, 409, 429, 503, 504);
+    static final Set<Integer> ANSWERS_UNDER_FAULT = Set.of(201, 202, 409, 429, 503, 504);
 
     /** One order as a client saw it: when it was sent and answered (ns from the start of the load), and the answer. */
     record Attempt(long at, long answeredAt, int status, String body) {

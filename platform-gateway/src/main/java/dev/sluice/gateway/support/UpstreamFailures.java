@@ -1,9 +1,8 @@
 package dev.sluice.gateway.support;
 
+import org.springframework.web.server.ResponseStatusException;
 import reactor.netty.channel.AbortedException;
 import reactor.netty.http.client.PrematureCloseException;
-
-import org.springframework.web.server.ResponseStatusException;
 
 import java.io.IOException;
 import java.net.ConnectException;

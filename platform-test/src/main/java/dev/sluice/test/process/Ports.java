@@ -5,6 +5,8 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
@@ -33,7 +35,7 @@ public final class Ports {
             catch (IOException e) {
                 throw new IllegalStateException("No free loopback port", e);
             }
-            if (claim(java.util.List.of(port))) {
+            if (claim(List.of(port))) {
                 return port;
             }
         }
@@ -51,8 +53,7 @@ public final class Ports {
         int end = Math.min(30_000, 32_768 - highest) - count;
         for (int attempt = 0; attempt < 200; attempt++) {
             int first = ThreadLocalRandom.current().nextInt(20_000, end);
-            boolean allFree = true;
-            java.util.List<Integer> block = new java.util.ArrayList<>();
+            List<Integer> block = new ArrayList<>();
             for (int port = first; port < first + count; port++) {
                 block.add(port);
                 for (int offset : offsets) {
@@ -69,7 +70,7 @@ public final class Ports {
     }
 
     /** Claims every port of {@code block}, or none if another thread claimed one of them first. */
-    private static synchronized boolean claim(java.util.List<Integer> block) {
+    private static synchronized boolean claim(List<Integer> block) {
         if (block.stream().anyMatch(HANDED_OUT::contains)) {
             return false;
         }

@@ -48,7 +48,6 @@ public final class SeataCluster implements AutoCloseable {
 
     private static final String SECOND_LOOPBACK = "127.0.0.2";
 
-
     private final String host;
     private final List<SeataServer> members;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
