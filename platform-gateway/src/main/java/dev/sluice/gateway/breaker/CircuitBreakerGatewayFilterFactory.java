@@ -9,7 +9,6 @@ import dev.sluice.gateway.route.RoutePolicy;
 import dev.sluice.gateway.route.RouteJson;
 import dev.sluice.gateway.route.Violations;
 import dev.sluice.gateway.support.UpstreamFailures;
-import dev.sluice.traffic.retry.ReplaySafety;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
@@ -144,8 +143,9 @@ public class CircuitBreakerGatewayFilterFactory implements RoutePolicy<CircuitBr
                         if (recorded.compareAndSet(false, true)) {
                             breaker.onError(breaker.getCurrentTimestamp() - start, breaker.getTimestampUnit(), error);
                         }
+                        // A fallback says "not done, try again": not for a request the upstream may have done.
                         if (policy.fallback() != null && !exchange.getResponse().isCommitted()
-                                && mayFallBack(exchange, error)) {
+                                && !UpstreamFailures.outcomeUnknown(exchange.getRequest().getMethod(), error)) {
                             return fallback.answer(exchange, "upstream_failed", true);
                         }
                         return Mono.error(error);
@@ -156,15 +156,6 @@ public class CircuitBreakerGatewayFilterFactory implements RoutePolicy<CircuitBr
                         }
                     });
         }, ORDER);
-    }
-
-    /**
-     * A fallback stands for "not done, try again": true when the request never reached the upstream, or when doing it
-     * twice is harmless. A POST that timed out may have been carried out (an order confirmed), so it gets the
-     * gateway's 504 or 502 instead, which says the outcome is unknown.
-     */
-    private static boolean mayFallBack(ServerWebExchange exchange, Throwable error) {
-        return UpstreamFailures.neverSent(error) || ReplaySafety.isIdempotent(exchange.getRequest().getMethod());
     }
 
     private CircuitBreaker create(String routeId, CircuitBreakerPolicy policy, Duration timeout) {

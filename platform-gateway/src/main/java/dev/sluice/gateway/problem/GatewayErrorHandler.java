@@ -2,7 +2,6 @@ package dev.sluice.gateway.problem;
 
 import dev.sluice.gateway.support.BufferedBody;
 import dev.sluice.gateway.support.UpstreamFailures;
-import dev.sluice.traffic.retry.ReplaySafety;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.webflux.error.ErrorWebExceptionHandler;
@@ -45,8 +44,8 @@ public class GatewayErrorHandler implements ErrorWebExceptionHandler {
             log.error("Unexpected gateway error on {} {}", exchange.getRequest().getMethod(), exchange.getRequest().getPath(), error);
             return GatewayProblem.of(HttpStatus.INTERNAL_SERVER_ERROR, "internal_error", "The gateway failed to handle the request");
         }
-        if (problem.status().is5xxServerError() && !UpstreamFailures.neverSent(error)
-                && !ReplaySafety.isIdempotent(exchange.getRequest().getMethod())) {
+        if (problem.status().is5xxServerError()
+                && UpstreamFailures.outcomeUnknown(exchange.getRequest().getMethod(), error)) {
             // The client must not read "not done" into it: a POST cut off by a timeout may have placed an order.
             return problem.withDetail(problem.detail() + "; the request may have been carried out, so check before"
                     + " sending it again (with the same Idempotency-Key where the service takes one)")

@@ -1,5 +1,7 @@
 package dev.sluice.gateway.support;
 
+import dev.sluice.traffic.retry.ReplaySafety;
+import org.springframework.http.HttpMethod;
 import org.springframework.web.server.ResponseStatusException;
 import reactor.netty.channel.AbortedException;
 import reactor.netty.http.client.PrematureCloseException;
@@ -42,6 +44,14 @@ public final class UpstreamFailures {
             }
         }
         return false;
+    }
+
+    /**
+     * Whether a request that failed this way may have been carried out by the upstream, and doing it twice is not
+     * harmless: the client cannot be told "not done, try again" (a POST cut off by a timeout may have placed an order).
+     */
+    public static boolean outcomeUnknown(HttpMethod method, Throwable error) {
+        return !neverSent(error) && !ReplaySafety.isIdempotent(method);
     }
 
     /**
